@@ -1,0 +1,171 @@
+"""The personnel data contract, defined once as SQLAlchemy Core tables.
+
+docs/data-contract.md documents it for people; the importer, `check`, the demo
+generator and the refresh all read these definitions. Column rules the database
+cannot express (allowed values, patterns, ranges, references) sit in each
+column's `info` so that the validator and the documentation share one source.
+
+References between tables are checked by the validator rather than declared as
+database foreign keys: a production source is the agency's own database, and
+the dashboard only ever reads it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from . import reference as ref
+
+CONTRACT_VERSION = "1.0"
+
+metadata = sa.MetaData()
+
+KODE = sa.String(20)
+# INTEGER PRIMARY KEY is SQLite's rowid: no second index on tens of millions of rows.
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _allowed(values):
+    return {"allowed": list(values)}
+
+
+wilayah = sa.Table(
+    "wilayah", metadata,
+    sa.Column("kode", KODE, primary_key=True, info={"pattern": r"\d{2}|\d{4}"}),
+    sa.Column("nama", sa.String(100), nullable=False),
+    sa.Column("tingkat", sa.String(10), nullable=False, info=_allowed(ref.TINGKAT_WILAYAH)),
+    sa.Column("kode_induk", KODE, info={"ref": "wilayah.kode"}),
+    sa.Column("kelompok_wilayah", sa.String(30), info=_allowed(ref.KELOMPOK_WILAYAH)),
+    sa.Column("daerah_3t", sa.SmallInteger, info={"min": 0, "max": 1}),
+    sa.Column("lintang", sa.Double),
+    sa.Column("bujur", sa.Double),
+    comment="Provinsi dan kabupaten/kota dengan kode Kemendagri.",
+)
+
+instansi = sa.Table(
+    "instansi", metadata,
+    sa.Column("kode", KODE, primary_key=True),
+    sa.Column("nama", sa.String(150), nullable=False),
+    sa.Column("jenis", sa.String(10), nullable=False, info=_allowed(ref.JENIS_INSTANSI)),
+    sa.Column("kode_wilayah", KODE, info={"ref": "wilayah.kode"}),
+    comment="Instansi pusat dan pemerintah daerah.",
+)
+
+unit_kerja = sa.Table(
+    "unit_kerja", metadata,
+    sa.Column("kode", KODE, primary_key=True),
+    sa.Column("kode_instansi", KODE, nullable=False, info={"ref": "instansi.kode"}),
+    sa.Column("nama", sa.String(150), nullable=False),
+    sa.Column("kode_wilayah", KODE, nullable=False, info={"ref": "wilayah.kode"}),
+    sa.Column("jenis_layanan", sa.String(60)),
+    comment="Unit kerja; jenis_layanan kosong untuk unit yang tidak melayani publik.",
+)
+
+pegawai = sa.Table(
+    "pegawai", metadata,
+    sa.Column("nip", sa.String(18), primary_key=True, info={"pattern": r"\d{18}"}),
+    sa.Column("nama", sa.String(120), nullable=False),
+    sa.Column("jenis_kelamin", sa.String(1), nullable=False, info=_allowed(ref.JENIS_KELAMIN)),
+    sa.Column("tanggal_lahir", sa.Date, nullable=False),
+    sa.Column("jenis_asn", sa.String(4), nullable=False, info=_allowed(ref.JENIS_ASN)),
+    sa.Column("golongan", sa.String(6), nullable=False,
+              info=_allowed(ref.GOLONGAN_PNS + ref.GOLONGAN_PPPK)),
+    sa.Column("jenis_jabatan", sa.String(15), nullable=False, info=_allowed(ref.JENIS_JABATAN)),
+    sa.Column("jenjang_jabatan", sa.String(30), nullable=False,
+              info=_allowed(ref.LEVEL_STANDAR_JENJANG)),
+    sa.Column("pendidikan", sa.String(3), nullable=False, info=_allowed(ref.PENDIDIKAN)),
+    sa.Column("kode_unit", KODE, nullable=False, info={"ref": "unit_kerja.kode"}),
+    sa.Column("tmt_asn", sa.Date, nullable=False),
+    sa.Column("aktif", sa.SmallInteger, nullable=False, info={"min": 0, "max": 1}),
+    sa.Column("tanggal_berhenti", sa.Date),
+    sa.Index("ix_pegawai_kode_unit", "kode_unit"),
+    comment="Satu baris per ASN (PNS dan PPPK).",
+)
+
+riwayat_pelatihan = sa.Table(
+    "riwayat_pelatihan", metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("nip", sa.String(18), nullable=False, info={"ref": "pegawai.nip"}),
+    sa.Column("nama_pelatihan", sa.String(200), nullable=False),
+    sa.Column("jalur", sa.String(12), nullable=False, info=_allowed(ref.JALUR_PELATIHAN)),
+    sa.Column("jenis", sa.String(40), nullable=False,
+              info=_allowed(j for js in ref.JENIS_PELATIHAN.values() for j in js)),
+    sa.Column("moda", sa.String(12), nullable=False, info=_allowed(ref.MODA_PELATIHAN)),
+    sa.Column("penyelenggara", sa.String(150)),
+    sa.Column("tanggal_mulai", sa.Date, nullable=False),
+    sa.Column("tanggal_selesai", sa.Date, nullable=False),
+    sa.Column("jp", sa.Double, nullable=False, info={"min_exclusive": 0, "max": 2000}),
+    sa.Column("kelompok_kompetensi", sa.String(16), nullable=False,
+              info=_allowed(ref.KELOMPOK_KOMPETENSI)),
+    sa.Column("kode_kompetensi", KODE, info={"ref": "kompetensi.kode"}),
+    sa.Index("ix_riwayat_pelatihan_nip", "nip"),
+    comment="Satu baris per kegiatan pengembangan kompetensi; dihitung pada tahun tanggal_selesai.",
+)
+
+kompetensi = sa.Table(
+    "kompetensi", metadata,
+    sa.Column("kode", KODE, primary_key=True),
+    sa.Column("nama", sa.String(120), nullable=False),
+    sa.Column("kelompok", sa.String(16), nullable=False, info=_allowed(ref.KELOMPOK_KOMPETENSI)),
+    comment="Kamus kompetensi: M.01-M.08 manajerial, SK.01 sosial kultural, dan teknis.",
+)
+
+standar_kompetensi = sa.Table(
+    "standar_kompetensi", metadata,
+    sa.Column("jenjang_jabatan", sa.String(30), primary_key=True,
+              info=_allowed(ref.LEVEL_STANDAR_JENJANG)),
+    sa.Column("kode_kompetensi", KODE, primary_key=True, info={"ref": "kompetensi.kode"}),
+    sa.Column("level_standar", sa.SmallInteger, nullable=False, info={"min": 1, "max": 5}),
+    comment="Level kompetensi yang dipersyaratkan per jenjang jabatan (dapat diubah).",
+)
+
+penilaian_kompetensi = sa.Table(
+    "penilaian_kompetensi", metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("nip", sa.String(18), nullable=False, info={"ref": "pegawai.nip"}),
+    sa.Column("kode_kompetensi", KODE, nullable=False, info={"ref": "kompetensi.kode"}),
+    sa.Column("tanggal", sa.Date, nullable=False),
+    sa.Column("level", sa.SmallInteger, nullable=False, info={"min": 1, "max": 5}),
+    sa.Column("metode", sa.String(60)),
+    sa.Index("ix_penilaian_kompetensi_nip", "nip"),
+    comment="Satu baris per kompetensi yang dinilai pada satu penilaian.",
+)
+
+survei_kepuasan = sa.Table(
+    "survei_kepuasan", metadata,
+    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("kode_unit", KODE, nullable=False, info={"ref": "unit_kerja.kode"}),
+    sa.Column("tanggal", sa.Date, nullable=False),
+    sa.Column("jenis_layanan", sa.String(60), nullable=False),
+    *[sa.Column(u, sa.SmallInteger, info={"min": 1, "max": 4}) for u in ref.UNSUR_IKM],
+    sa.Column("jenis_kelamin", sa.String(1), info=_allowed(ref.JENIS_KELAMIN)),
+    sa.Column("usia", sa.SmallInteger, info={"min": 10, "max": 120}),
+    sa.Column("pendidikan", sa.String(3), info=_allowed(ref.PENDIDIKAN)),
+    sa.Column("pekerjaan", sa.String(60)),
+    sa.Column("saran", sa.Text),
+    sa.Index("ix_survei_kepuasan_kode_unit", "kode_unit"),
+    comment="Satu baris per responden survei kepuasan masyarakat (PermenPANRB 14/2017).",
+)
+
+volume_layanan = sa.Table(
+    "volume_layanan", metadata,
+    sa.Column("kode_unit", KODE, primary_key=True, info={"ref": "unit_kerja.kode"}),
+    sa.Column("tahun", sa.SmallInteger, primary_key=True, info={"min": 1990, "max": 2100}),
+    sa.Column("jumlah_penerima", sa.Integer, nullable=False, info={"min": 1}),
+    comment="Opsional: jumlah penerima layanan per unit per tahun (untuk cek sampel minimum).",
+)
+
+metadata_sumber = sa.Table(
+    "metadata_sumber", metadata,
+    sa.Column("kunci", sa.String(40), primary_key=True),
+    sa.Column("nilai", sa.String(200)),
+    comment="Opsional: keterangan sumber; `demo = ya` menandai data demo.",
+)
+
+# Load order: a table's references come before it.
+TABLES = [wilayah, instansi, unit_kerja, kompetensi, standar_kompetensi, pegawai,
+          riwayat_pelatihan, penilaian_kompetensi, survei_kepuasan, volume_layanan,
+          metadata_sumber]
+OPTIONAL_TABLES = {"volume_layanan", "metadata_sumber"}
+REQUIRED_TABLES = [t.name for t in TABLES if t.name not in OPTIONAL_TABLES]
+TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -1,0 +1,340 @@
+"""Build the analytical mart (a DuckDB file) from the source database.
+
+The source is only read. Its rows are streamed into a scratch DuckDB file, the
+mart's tables are built from there into a new file beside the current mart, and
+the new file is renamed over the old one: a reader holding the old mart keeps
+reading it, the next reader opens the new one, and a failed refresh leaves the
+old mart as it was.
+
+Grain (see docs/data-contract.md, "Mart"): facts carry every filter attribute
+(period, region, agency type, agency, unit, ASN type, job type, rank group, sex)
+as a column, and measures such as "reached 20 JP" are count columns, so a page
+answers any filter combination with one grouped scan of a small table.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from . import contract, db, extract, rules
+from .config import setting
+from .reference import GOLONGAN_PPPK, UNSUR_IKM
+
+Progress = Callable[[str, float], None]
+
+# Source columns the mart does not use are not read: at national scale every column costs.
+_SKIP = {
+    "riwayat_pelatihan": {"id", "nama_pelatihan", "penyelenggara", "tanggal_mulai"},
+    "penilaian_kompetensi": {"id", "metode"},
+    "survei_kepuasan": {"id"},
+}
+
+_MART_SQL = """
+CREATE TABLE mart.wilayah AS SELECT * FROM s_wilayah ORDER BY kode;
+CREATE TABLE mart.kompetensi AS SELECT * FROM s_kompetensi ORDER BY kode;
+CREATE TABLE mart.standar_kompetensi AS SELECT * FROM s_standar_kompetensi;
+CREATE TABLE mart.volume_layanan AS SELECT * FROM s_volume_layanan;
+
+CREATE TABLE mart.instansi AS
+SELECT i.kode, i.nama, i.jenis, i.kode_wilayah,
+       CASE WHEN i.kode_wilayah IS NULL THEN NULL ELSE left(i.kode_wilayah, 2) END AS kode_provinsi
+FROM s_instansi i ORDER BY i.kode;
+
+CREATE TABLE mart.unit_kerja AS
+SELECT u.kode, u.nama, u.kode_instansi, i.nama AS nama_instansi, i.jenis AS jenis_instansi,
+       left(u.kode_wilayah, 2) AS kode_provinsi, u.kode_wilayah AS kode_kabkota,
+       p.kelompok_wilayah, coalesce(w.daerah_3t, 0) AS daerah_3t, u.jenis_layanan
+FROM s_unit_kerja u
+JOIN s_instansi i ON i.kode = u.kode_instansi
+LEFT JOIN s_wilayah w ON w.kode = u.kode_wilayah
+LEFT JOIN s_wilayah p ON p.kode = left(u.kode_wilayah, 2)
+ORDER BY u.kode;
+
+CREATE TABLE s_pegawai_unit AS
+SELECT p.*,
+       CASE WHEN p.jenis_asn = 'PNS' THEN split_part(p.golongan, '/', 1)
+            WHEN list_position($pppk, p.golongan) <= 4 THEN 'PPPK I-IV'
+            WHEN list_position($pppk, p.golongan) <= 8 THEN 'PPPK V-VIII'
+            WHEN list_position($pppk, p.golongan) <= 12 THEN 'PPPK IX-XII'
+            ELSE 'PPPK XIII-XVII' END AS kelompok_golongan,
+       u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, u.daerah_3t
+FROM s_pegawai p JOIN mart.unit_kerja u ON u.kode = p.kode_unit;
+
+-- A segment is one combination of the attributes the global filters choose by (unit,
+-- and through it region and agency, ASN type, job type, rank group, sex). Facts are
+-- aggregated per segment on an integer key, then given the segment's columns.
+CREATE TABLE mart.segmen AS
+SELECT (row_number() OVER (ORDER BY kode_provinsi, kode_instansi, kode_unit, jenis_asn,
+        jenis_jabatan, kelompok_golongan, jenis_kelamin))::INTEGER AS segmen, *
+FROM (SELECT DISTINCT kode_provinsi, kode_kabkota, jenis_instansi, kode_instansi, kode_unit,
+             daerah_3t, jenis_asn, jenis_jabatan, kelompok_golongan, jenis_kelamin
+      FROM s_pegawai_unit);
+
+CREATE TABLE mart.pegawai AS
+WITH last_assessment AS (SELECT nip, max(tanggal) AS tanggal FROM s_penilaian_kompetensi GROUP BY nip)
+SELECT p.nip, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.jenis_asn, p.golongan, p.kelompok_golongan,
+       p.jenis_jabatan, p.jenjang_jabatan, p.pendidikan, p.tmt_asn, p.aktif, p.tanggal_berhenti,
+       p.kode_unit, p.kode_instansi, p.jenis_instansi, p.kode_provinsi, p.kode_kabkota, p.daerah_3t,
+       g.segmen, (row_number() OVER ())::INTEGER AS id_pegawai,
+       a.tanggal AS tanggal_penilaian_terakhir
+FROM s_pegawai_unit p
+JOIN mart.segmen g USING (kode_unit, jenis_asn, jenis_jabatan, kelompok_golongan, jenis_kelamin)
+LEFT JOIN last_assessment a ON a.nip = p.nip
+ORDER BY g.segmen;
+
+-- Person-year: everyone on the payroll in the year, with their JP of that year.
+CREATE TABLE mart.pegawai_tahun AS
+WITH years AS (SELECT range::INTEGER AS tahun FROM range($tahun_awal, $tahun_akhir + 1)),
+jp AS (
+    SELECT nip, year(tanggal_selesai)::INTEGER AS tahun, sum(jp) AS jp,
+           sum(jp) FILTER (WHERE moda = 'daring') AS jp_daring,
+           sum(jp) FILTER (WHERE jalur = 'klasikal') AS jp_klasikal,
+           count(*) AS jumlah_kegiatan
+    FROM s_riwayat_pelatihan GROUP BY ALL)
+SELECT y.tahun, p.nip, p.segmen, p.jenjang_jabatan, p.pendidikan,
+       coalesce(jp.jp, 0) AS jp, coalesce(jp.jp_daring, 0) AS jp_daring,
+       coalesce(jp.jp_klasikal, 0) AS jp_klasikal, coalesce(jp.jumlah_kegiatan, 0) AS jumlah_kegiatan
+FROM mart.pegawai p
+JOIN years y ON p.tmt_asn <= make_date(y.tahun, 12, 31)
+            AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date(y.tahun, 1, 1))
+LEFT JOIN jp ON jp.nip = p.nip AND jp.tahun = y.tahun
+ORDER BY y.tahun, p.segmen;
+
+-- Coverage cells: counts of people, never people, at the segment grain.
+CREATE TABLE mart.pelatihan_tahun AS
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT tahun, segmen, jenjang_jabatan, pendidikan,
+           count(*) AS jumlah_pegawai,
+           count(*) FILTER (WHERE jp >= $target_jp) AS jumlah_capai_target,
+           count(*) FILTER (WHERE jp = 0) AS jumlah_tanpa_pelatihan,
+           count(*) FILTER (WHERE jp > $max_jp_pppk) AS jumlah_lebih_batas_pppk,
+           sum(jp) AS jumlah_jp, sum(jp_daring) AS jumlah_jp_daring, sum(jp_klasikal) AS jumlah_jp_klasikal,
+           sum(greatest($target_jp - jp, 0)) AS jumlah_kekurangan_jp,
+           count(*) FILTER (WHERE jp > 0 AND jp < 10) AS jumlah_jp_1_9,
+           count(*) FILTER (WHERE jp >= 10 AND jp < 20) AS jumlah_jp_10_19,
+           count(*) FILTER (WHERE jp >= 20 AND jp < 30) AS jumlah_jp_20_29,
+           count(*) FILTER (WHERE jp >= 30 AND jp < 40) AS jumlah_jp_30_39,
+           count(*) FILTER (WHERE jp >= 40) AS jumlah_jp_40_lebih
+    FROM mart.pegawai_tahun GROUP BY tahun, segmen, jenjang_jabatan, pendidikan) c
+JOIN mart.segmen g USING (segmen)
+ORDER BY c.tahun, g.segmen;
+
+-- Training records of people on the payroll in that year.
+CREATE TABLE s_kegiatan AS
+SELECT p.id_pegawai, p.segmen, r.jalur, r.jenis, r.moda, r.kelompok_kompetensi, r.jp,
+       year(r.tanggal_selesai)::INTEGER AS tahun, month(r.tanggal_selesai)::INTEGER AS bulan
+FROM s_riwayat_pelatihan r
+JOIN mart.pegawai p ON p.nip = r.nip
+WHERE p.tmt_asn <= make_date(year(r.tanggal_selesai)::INTEGER, 12, 31)
+  AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date(year(r.tanggal_selesai)::INTEGER, 1, 1));
+
+CREATE TABLE mart.pelatihan_bulan AS
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT tahun, bulan, segmen, sum(jp) AS jumlah_jp, count(*) AS jumlah_kegiatan
+    FROM s_kegiatan GROUP BY tahun, bulan, segmen) c
+JOIN mart.segmen g USING (segmen)
+ORDER BY c.tahun, g.segmen;
+
+-- Participants: a person counts once per kind and mode in a year.
+CREATE TABLE mart.pelatihan_jenis AS
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT tahun, segmen, jalur, jenis, moda,
+           sum(jp) AS jumlah_jp, sum(kegiatan) AS jumlah_kegiatan, count(*) AS jumlah_peserta
+    FROM (SELECT tahun, id_pegawai, any_value(segmen) AS segmen, any_value(jalur) AS jalur, jenis,
+                 moda, sum(jp) AS jp, count(*) AS kegiatan
+          FROM s_kegiatan GROUP BY tahun, id_pegawai, jenis, moda)
+    GROUP BY ALL) c
+JOIN mart.segmen g USING (segmen)
+ORDER BY c.tahun, g.segmen;
+
+-- Competency: the latest level per competency per person per year, against the standard.
+CREATE TABLE mart.penilaian_kompetensi AS
+SELECT v.nip, v.tahun, v.tanggal, p.segmen, p.jenjang_jabatan, v.kode_kompetensi, k.kelompok AS kelompok_kompetensi,
+       v.level, s.level_standar, v.level - s.level_standar AS gap
+FROM (SELECT nip, year(tanggal)::INTEGER AS tahun, kode_kompetensi,
+             arg_max(level, tanggal) AS level, max(tanggal) AS tanggal
+      FROM s_penilaian_kompetensi GROUP BY ALL) v
+JOIN mart.pegawai p ON p.nip = v.nip
+JOIN s_kompetensi k ON k.kode = v.kode_kompetensi
+LEFT JOIN s_standar_kompetensi s
+       ON s.jenjang_jabatan = p.jenjang_jabatan AND s.kode_kompetensi = v.kode_kompetensi
+ORDER BY v.tahun, p.segmen;
+
+CREATE TABLE mart.kompetensi_sel AS
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT tahun, segmen, jenjang_jabatan, kode_kompetensi, kelompok_kompetensi,
+           count(*) AS jumlah_dinilai, sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
+           sum(gap) AS jumlah_gap, count(*) FILTER (WHERE gap < 0) AS jumlah_di_bawah_standar,
+           sum(greatest(-gap, 0)) AS jumlah_kekurangan_level
+    FROM mart.penilaian_kompetensi WHERE level_standar IS NOT NULL
+    GROUP BY tahun, segmen, jenjang_jabatan, kode_kompetensi, kelompok_kompetensi) c
+JOIN mart.segmen g USING (segmen)
+ORDER BY c.tahun, g.segmen;
+
+CREATE TABLE mart.penilaian_pegawai AS
+SELECT nip, tahun, max(tanggal) AS tanggal, any_value(segmen) AS segmen,
+       any_value(jenjang_jabatan) AS jenjang_jabatan, count(*) AS jumlah_kompetensi, sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
+       bool_and(gap >= 0) AS memenuhi_standar,
+       least(100.0, 100.0 * sum(level) / sum(level_standar)) AS jpm
+FROM mart.penilaian_kompetensi WHERE level_standar IS NOT NULL
+GROUP BY nip, tahun ORDER BY tahun, segmen;
+
+CREATE TABLE mart.kompetensi_pegawai_sel AS
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT tahun, segmen, jenjang_jabatan,
+           count(*) AS jumlah_dinilai, count(*) FILTER (WHERE memenuhi_standar) AS jumlah_memenuhi_standar,
+           sum(jpm) AS jumlah_jpm,
+           count(*) FILTER (WHERE jpm >= $jpm_optimal) AS jumlah_optimal,
+           count(*) FILTER (WHERE jpm >= $jpm_cukup AND jpm < $jpm_optimal) AS jumlah_cukup_optimal,
+           count(*) FILTER (WHERE jpm < $jpm_cukup) AS jumlah_kurang_optimal
+    FROM mart.penilaian_pegawai GROUP BY tahun, segmen, jenjang_jabatan) c
+JOIN mart.segmen g USING (segmen)
+ORDER BY c.tahun, g.segmen;
+
+-- Satisfaction: per-element answer sums and answer counts, so any pooling is exact.
+CREATE TABLE mart.ikm_sel AS
+SELECT year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INTEGER AS semester,
+       ((month(s.tanggal) - 1) // 3 + 1)::INTEGER AS triwulan,
+       u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, s.kode_unit, u.daerah_3t,
+       s.jenis_layanan, count(*) AS jumlah_responden,
+       $unsur_sums
+FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit
+GROUP BY ALL ORDER BY tahun, kode_provinsi, kode_instansi, kode_unit;
+
+CREATE TABLE mart.responden_sel AS
+SELECT year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INTEGER AS semester,
+       ((month(s.tanggal) - 1) // 3 + 1)::INTEGER AS triwulan,
+       u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, s.kode_unit,
+       s.jenis_layanan,
+       coalesce(s.jenis_kelamin, 'Tidak diisi') AS jenis_kelamin,
+       CASE WHEN s.usia IS NULL THEN 'Tidak diisi' WHEN s.usia < 20 THEN '< 20'
+            WHEN s.usia < 30 THEN '20-29' WHEN s.usia < 40 THEN '30-39'
+            WHEN s.usia < 50 THEN '40-49' WHEN s.usia < 60 THEN '50-59' ELSE '60+' END AS kelompok_usia,
+       coalesce(s.pendidikan, 'Tidak diisi') AS pendidikan,
+       coalesce(s.pekerjaan, 'Tidak diisi') AS pekerjaan,
+       count(*) AS jumlah_responden
+FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit GROUP BY ALL;
+
+CREATE TABLE mart.saran AS
+SELECT s.tanggal, year(s.tanggal)::INTEGER AS tahun, u.kode_provinsi, u.kode_kabkota,
+       u.jenis_instansi, u.kode_instansi, s.kode_unit, s.jenis_layanan, trim(s.saran) AS saran
+FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit
+WHERE s.saran IS NOT NULL AND trim(s.saran) <> ''
+ORDER BY s.tanggal DESC;
+"""
+
+
+def _unsur_sums() -> str:
+    return ",\n       ".join(f"sum(s.{u}) AS jumlah_{u}, count(s.{u}) AS responden_{u}"
+                              for u in UNSUR_IKM)
+
+
+def _statements(params: dict) -> list[str]:
+    sql = _MART_SQL.replace("$unsur_sums", _unsur_sums())
+    for key in sorted(params, key=len, reverse=True):
+        sql = sql.replace(f"${key}", str(params[key]))
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def refresh(database_url: str, mart_path: str, progress: Progress | None = None) -> dict:
+    """Rebuild the mart from the source and swap it in; returns the metadata written."""
+    progress = progress or (lambda step, frac: None)
+    started = time.monotonic()
+    mart = Path(mart_path)
+    mart.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{int(time.time() * 1000)}"
+    new_path = mart.with_name(f"{mart.name}.baru-{tag}")
+    scratch = mart.with_name(f"kerja-{tag}.duckdb")  # its catalog name must not be "mart"
+    engine = db.make_engine(extract.read_only_url(database_url))
+    try:
+        duck = duckdb.connect(str(scratch))
+        try:
+            duck.execute(f"SET memory_limit='{setting('MART_MEMORY_LIMIT', '3GB')}'")
+            duck.execute("SET preserve_insertion_order=false")
+            duck.execute(f"SET temp_directory='{scratch}.tmp'")
+            counts = {}
+            with db.connect(engine) as conn:
+                db.require_tables(conn)
+                present = set(sa.inspect(conn).get_table_names())
+                arrow_conn = extract.arrow_connection(engine)
+                try:
+                    for i, table in enumerate(contract.TABLES):
+                        progress(f"Membaca tabel {table.name}",
+                                 0.05 + 0.55 * i / len(contract.TABLES))
+                        counts[table.name] = extract.copy_table(
+                            conn, arrow_conn, duck, table, f"s_{table.name}",
+                            present=table.name in present, skip=_SKIP.get(table.name, ()))
+                finally:
+                    if arrow_conn is not None:
+                        arrow_conn.close()
+            meta = _build(duck, new_path, database_url, counts, progress)
+        finally:
+            duck.close()
+        os.replace(new_path, mart)
+    except (duckdb.ConversionException, duckdb.ConstraintException) as exc:
+        raise db.SourceError(
+            f"Data sumber tidak sesuai kontrak sehingga mart tidak dapat dibangun ({exc}). "
+            "Jalankan `python -m data_access check` untuk melihat rinciannya.") from None
+    except sa.exc.DBAPIError as exc:
+        raise db.connection_error(database_url, exc) from None
+    finally:
+        engine.dispose()
+        for leftover in (new_path, scratch, Path(f"{new_path}.wal"), Path(f"{scratch}.wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(f"{scratch}.tmp", ignore_errors=True)
+    meta["durasi_detik"] = f"{time.monotonic() - started:.1f}"
+    progress("Mart siap", 1.0)
+    return meta
+
+
+def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Progress) -> dict:
+    years = duck.execute("""
+        SELECT min(y), max(y) FROM (
+            SELECT year(tanggal_selesai) AS y FROM s_riwayat_pelatihan
+            UNION ALL SELECT year(tanggal) FROM s_penilaian_kompetensi
+            UNION ALL SELECT year(tanggal) FROM s_survei_kepuasan)""").fetchone()
+    data_per = duck.execute("""
+        SELECT max(d) FROM (
+            SELECT max(tanggal_selesai) AS d FROM s_riwayat_pelatihan
+            UNION ALL SELECT max(tanggal) FROM s_penilaian_kompetensi
+            UNION ALL SELECT max(tanggal) FROM s_survei_kepuasan)""").fetchone()[0]
+    this_year = datetime.now().year
+    tahun_awal, tahun_akhir = years if years[0] is not None else (this_year, this_year)
+    pppk = "[" + ", ".join(f"'{g}'" for g in GOLONGAN_PPPK) + "]"
+    params = {
+        "tahun_awal": int(tahun_awal), "tahun_akhir": int(tahun_akhir),
+        "target_jp": float(setting("TARGET_JP_PNS", str(rules.TARGET_JP_PNS))),
+        "max_jp_pppk": float(setting("MAX_JP_PPPK", str(rules.MAX_JP_PPPK))),
+        "jpm_optimal": float(setting("JPM_OPTIMAL", str(rules.JPM_OPTIMAL))),
+        "jpm_cukup": float(setting("JPM_CUKUP", str(rules.JPM_CUKUP))),
+        "pppk": pppk,
+    }
+    duck.execute(f"ATTACH '{new_path}' AS mart")
+    statements = _statements(params)
+    for i, statement in enumerate(statements):
+        progress("Membangun tabel agregat", 0.6 + 0.35 * i / len(statements))
+        duck.execute(statement)
+    source_meta = dict(duck.execute("SELECT kunci, nilai FROM s_metadata_sumber").fetchall())
+    meta = {
+        "dibangun_pada": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "sumber": db.describe_url(database_url),
+        "versi_kontrak": contract.CONTRACT_VERSION,
+        "data_per": data_per.isoformat() if data_per else "",
+        "tahun_awal": str(tahun_awal), "tahun_akhir": str(tahun_akhir),
+        "demo": "ya" if source_meta.get("demo") == "ya" else "tidak",
+        "target_jp_pns": str(params["target_jp"]), "batas_jp_pppk": str(params["max_jp_pppk"]),
+        "jpm_optimal": str(params["jpm_optimal"]), "jpm_cukup": str(params["jpm_cukup"]),
+        **{f"baris_{name}": str(n) for name, n in counts.items()},
+    }
+    duck.execute("CREATE TABLE mart.meta (kunci VARCHAR PRIMARY KEY, nilai VARCHAR)")
+    duck.executemany("INSERT INTO mart.meta VALUES (?, ?)", list(meta.items()))
+    duck.execute("DETACH mart")
+    return meta
