@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     p = sub.add_parser("demo", help="tulis data demo yang realistis dan deterministik ke sumber")
-    p.add_argument("--pegawai", type=int, default=None, help="jumlah pegawai (bawaan 50.000)")
+    p.add_argument("--pegawai", type=int, default=None, help="jumlah pegawai (bawaan DEMO_PEGAWAI atau 50.000)")
     p.add_argument("--seed", type=int, default=None, help="benih acak (bawaan 2026)")
     p.add_argument("--timpa", action="store_true", help="timpa sumber walaupun berisi data bukan demo")
     p.add_argument("--tanpa-refresh", action="store_true", help="jangan bangun mart sesudahnya")
@@ -94,13 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_refresh)
 
     args = parser.parse_args(argv)
+    settings = config.load_settings(db=args.db, mart=args.mart)
     if args.command == "demo":
         from . import demo
-        args.pegawai = args.pegawai or demo.DEFAULT_PEGAWAI
+        args.pegawai = args.pegawai or settings.demo_pegawai
         args.seed = demo.DEFAULT_SEED if args.seed is None else args.seed
         if args.pegawai < 100:
             parser.error("--pegawai minimal 100")
-    settings = config.load_settings(db=args.db, mart=args.mart)
     try:
         return args.func(args, settings)
     except db.SourceError as exc:

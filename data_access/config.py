@@ -2,7 +2,7 @@
 
 Order of precedence: a command-line flag, then an environment variable, then
 `.streamlit/secrets.toml` (so a deployment can keep everything in one file),
-then the defaults under `data/`, which is git-ignored.
+then the defaults under `data/` (git-ignored; DATA_DIR moves it).
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
 SECRETS_FILE = REPO_ROOT / ".streamlit" / "secrets.toml"
-
-DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'sumber.sqlite'}"
-DEFAULT_MART_PATH = str(DATA_DIR / "mart.duckdb")
 
 
 def _secrets() -> dict:
@@ -43,14 +39,20 @@ def setting(name: str, default: str | None = None) -> str | None:
 class Settings:
     database_url: str
     mart_path: str
+    default_database_url: str  # the embedded demo source, used when none is configured
+    demo_pegawai: int  # size of the demo built on a first start
 
     @property
     def is_default_source(self) -> bool:
-        return self.database_url == DEFAULT_DATABASE_URL
+        return self.database_url == self.default_database_url
 
 
 def load_settings(db: str | None = None, mart: str | None = None) -> Settings:
+    data_dir = Path(setting("DATA_DIR", str(REPO_ROOT / "data")))
+    default_db = f"sqlite:///{data_dir / 'sumber.sqlite'}"
     return Settings(
-        database_url=db or setting("DATABASE_URL", DEFAULT_DATABASE_URL),
-        mart_path=mart or setting("MART_PATH", DEFAULT_MART_PATH),
+        database_url=db or setting("DATABASE_URL", default_db),
+        mart_path=mart or setting("MART_PATH", str(data_dir / "mart.duckdb")),
+        default_database_url=default_db,
+        demo_pegawai=int(setting("DEMO_PEGAWAI", "50000")),
     )

@@ -448,7 +448,7 @@ class _Generator:
         fung = ["Ahli Utama", "Ahli Madya", "Ahli Muda", "Ahli Pertama", "Penyelia", "Mahir",
                 "Terampil", "Pemula"]
         jenjang[jab == 4] = np.array(fung, dtype=object)[
-            _choice(rng, int((jab == 4).sum()), fung, [1, 15, 30, 30, 3, 6, 12, 3])]
+            _choice(rng, int((jab == 4).sum()), fung, [1, 16, 32, 32, 3, 6, 8, 2])]
 
         # Education follows the job level.
         edu_by = {
@@ -456,7 +456,7 @@ class _Generator:
             "Pengawas": [0, 0, 2, 0, 0, 10, 8, 65, 15, 0],
             "Ahli": [0, 0, 0, 0, 0, 0, 8, 70, 20, 2], "Terampil": [0, 0, 8, 2, 6, 74, 8, 2, 0, 0],
             "Pemula": [0, 0, 85, 5, 5, 5, 0, 0, 0, 0],
-            "Pelaksana": [2, 4, 45, 3, 4, 17, 5, 20, 0, 0],
+            "Pelaksana": [2, 4, 35, 3, 4, 17, 5, 30, 0, 0],
         }
         group = np.where(np.char.startswith(jenjang.astype(str), "JPT"), "JPT", jenjang.astype(str))
         group = np.where(np.char.startswith(group, "Ahli"), "Ahli", group)

@@ -1,0 +1,99 @@
+"""The global filters and the access scope, and how they become a parameterised WHERE.
+
+`Filters` is frozen and hashable, so it can key caches. `where` is the only place
+a filter value meets SQL, and it only ever binds values as parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: sets of province/kab-kota codes and agency codes.
+
+    Empty sets mean no restriction by that dimension. Issue #10 fills this from the
+    user's grant; until then everyone sees all.
+    """
+    wilayah: frozenset[str] = frozenset()
+    instansi: frozenset[str] = frozenset()
+
+    @property
+    def is_all(self) -> bool:
+        return not self.wilayah and not self.instansi
+
+
+ALL = Scope()
+
+
+@dataclass(frozen=True)
+class Filters:
+    tahun: int | None = None
+    kelompok_wilayah: str | None = None
+    kode_provinsi: str | None = None
+    kode_kabkota: str | None = None
+    jenis_instansi: str | None = None
+    kode_instansi: str | None = None
+    kode_unit: str | None = None
+    jenis_asn: str | None = None
+    jenis_jabatan: str | None = None
+    kelompok_golongan: str | None = None
+    jenis_kelamin: str | None = None
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def active(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+# Filters that describe the employee rather than where they work: they do not apply to
+# facts about service units (satisfaction surveys).
+PERSON_FILTERS = ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")
+
+
+def where(f: Filters, scope: Scope = ALL, *, year: bool = True, person: bool = True,
+          alias: str = "") -> tuple[str, list]:
+    """A WHERE clause (without the keyword) and its parameters for a fact table.
+
+    Fact tables carry kode_provinsi, kode_kabkota, jenis_instansi, kode_instansi and
+    kode_unit; person facts also the four person filters; most carry tahun.
+    """
+    p = f"{alias}." if alias else ""
+    clauses: list[str] = []
+    params: list = []
+
+    def eq(column: str, value) -> None:
+        if value is not None:
+            clauses.append(f"{p}{column} = ?")
+            params.append(value)
+
+    if year:
+        eq("tahun", f.tahun)
+    if f.kelompok_wilayah is not None:
+        clauses.append(f"{p}kode_provinsi IN (SELECT kode FROM wilayah WHERE kelompok_wilayah = ?)")
+        params.append(f.kelompok_wilayah)
+    for column in ("kode_provinsi", "kode_kabkota", "jenis_instansi", "kode_instansi", "kode_unit"):
+        eq(column, getattr(f, column))
+    if person:
+        for column in PERSON_FILTERS:
+            eq(column, getattr(f, column))
+    clauses += _scope_clauses(scope, p, params)
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _scope_clauses(scope: Scope, p: str, params: list) -> list[str]:
+    """A row is visible if its region or its agency is granted (a union of grants)."""
+    if scope.is_all:
+        return []
+    parts = []
+    if scope.wilayah:
+        marks = ", ".join("?" for _ in scope.wilayah)
+        parts.append(f"{p}kode_provinsi IN ({marks}) OR {p}kode_kabkota IN ({marks})")
+        codes = sorted(scope.wilayah)
+        params += codes + codes
+    if scope.instansi:
+        parts.append(f"{p}kode_instansi IN ({', '.join('?' for _ in scope.instansi)})")
+        params += sorted(scope.instansi)
+    return ["(" + " OR ".join(f"({x})" for x in parts) + ")"]

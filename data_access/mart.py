@@ -1,0 +1,91 @@
+"""Reading the mart: every query the dashboard asks passes through `run`.
+
+The mart is opened read-only. Its version is the file's identity (inode and
+modification time): a refresh renames a new file over the old one, so the next
+query sees a new version, opens the new file and misses every cache keyed on the
+old version. No restart is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+
+class MartUnavailable(Exception):
+    """The mart is missing or unreadable; the text says what to run or set."""
+
+
+def version(path: str) -> str:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        raise MartUnavailable(
+            f"Mart analitik belum ada di {path}. Jalankan `python -m data_access refresh` "
+            "(atau `python -m data_access demo` untuk data demo), atau periksa MART_PATH.") from None
+    return f"{stat.st_ino}-{stat.st_mtime_ns}"
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
+    # Keyed on the version so a refreshed mart gets a new connection; two entries let
+    # sessions still reading the previous file finish.
+    try:
+        return duckdb.connect(path, read_only=True)
+    except duckdb.Error as exc:
+        raise MartUnavailable(
+            f"Mart analitik di {path} tidak dapat dibuka ({exc}). Bangun ulang dengan "
+            "`python -m data_access refresh`.") from None
+
+
+def run(path: str, mart_version: str, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Run one parameterised query on the mart; values are always bound, never formatted in."""
+    cursor = _connection(path, mart_version).cursor()  # a cursor per query: safe across threads
+    try:
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class MartInfo:
+    path: str
+    version: str
+    built_at: str
+    source: str
+    data_per: date | None
+    tahun_awal: int
+    tahun_akhir: int
+    demo: bool
+    meta: tuple  # all (kunci, nilai) pairs, for the data page
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.tahun_awal, self.tahun_akhir + 1))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _info(path: str, mart_version: str) -> MartInfo:
+    meta = dict(run(path, mart_version, "SELECT kunci, nilai FROM meta").values.tolist())
+    per = meta.get("data_per") or None
+    return MartInfo(
+        path=path, version=mart_version, built_at=meta.get("dibangun_pada", ""),
+        source=meta.get("sumber", ""), data_per=date.fromisoformat(per) if per else None,
+        tahun_awal=int(meta["tahun_awal"]), tahun_akhir=int(meta["tahun_akhir"]),
+        demo=meta.get("demo") == "ya", meta=tuple(sorted(meta.items())))
+
+
+def info(path: str) -> MartInfo:
+    """The mart's metadata, read once per version."""
+    mart_version = version(path)
+    try:
+        return _info(path, mart_version)
+    except (duckdb.Error, KeyError) as exc:
+        raise MartUnavailable(
+            f"Mart analitik di {path} tidak lengkap atau rusak ({exc.__class__.__name__}). "
+            "Bangun ulang dengan `python -m data_access refresh`.") from None

@@ -1,0 +1,183 @@
+"""The frame, through Streamlit's AppTest: every page renders, filters cascade, survive a
+page change, round-trip through the URL, and crafted URLs are ignored."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import REPO
+
+PAGES = ["ringkasan", "pelatihan", "kompetensi", "kepuasan", "perbandingan", "dampak", "unduh", "tentang_data"]
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app_env(sqlite_demo, monkeypatch, tmp_path):
+    url, mart = sqlite_demo
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MART_PATH", str(mart))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))  # the embedded default stays untouched
+    return url, mart
+
+
+def new_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def select(at: AppTest, label: str):
+    return next(s for s in at.sidebar.selectbox if s.label == label)
+
+
+def header_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "ASN dalam pilihan ini" in m.value)
+
+
+def asn_count(at: AppTest) -> int:
+    return int(re.search(r"\*\*([\d.]+)\*\* ASN dalam pilihan ini", header_line(at)).group(1).replace(".", ""))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(app_env, page):
+    at = new_app()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    assert not at.error
+    assert at.title, page
+    assert "ASN dalam pilihan ini" in header_line(at)
+    assert any("DATA DEMO" in w.value for w in at.warning)
+    assert any("Data per **31 Okt 2026**" in w.value for w in at.warning)
+
+
+def test_cascade_narrows_options(app_env):
+    at = new_app()
+    all_provinces = select(at, "Provinsi").options
+    assert len(all_provinces) == 39  # 38 and "all"
+    select(at, "Kelompok wilayah").set_value("Jawa").run()
+    java = select(at, "Provinsi").options
+    assert java == ["Semua provinsi", "DKI Jakarta", "Jawa Barat", "Jawa Tengah", "DI Yogyakarta",
+                    "Jawa Timur", "Banten"]
+    assert select(at, "Kabupaten/kota").disabled
+    select(at, "Provinsi").set_value("32").run()
+    kab = select(at, "Kabupaten/kota")
+    assert not kab.disabled and len(kab.options) == 1 + 27
+    instansi_all = len(select(at, "Instansi").options)
+    select(at, "Jenis instansi").set_value("kabupaten").run()
+    narrowed = select(at, "Instansi").options
+    assert 1 < len(narrowed) < instansi_all
+    assert all(o.startswith("Pemerintah Kabupaten") for o in narrowed[1:])
+    assert select(at, "Unit kerja").disabled
+    select(at, "Golongan").set_value("III").run()
+    select(at, "Jenis ASN").set_value("PPPK").run()
+    assert select(at, "Golongan").options[1:] == ["PPPK I-IV", "PPPK V-VIII", "PPPK IX-XII", "PPPK XIII-XVII"]
+    assert select(at, "Golongan").value == ""  # III is no PPPK group: reset, not kept silently
+    assert not at.exception
+
+
+def test_filter_changes_the_figure_and_the_url(app_env):
+    at = new_app()
+    national = asn_count(at)
+    select(at, "Provinsi").set_value("32").run()
+    jabar = asn_count(at)
+    assert 0 < jabar < national
+    assert "Provinsi: **Jawa Barat**" in header_line(at)
+    select(at, "Jenis ASN").set_value("PNS").run()
+    assert asn_count(at) < jabar
+    assert at.query_params["provinsi"] == "32" and at.query_params["asn"] == "PNS"
+    assert "tahun" not in at.query_params  # the default year stays out of the URL
+
+
+def test_filters_survive_a_page_change(app_env):
+    at = new_app()
+    select(at, "Provinsi").set_value("33").run()
+    select(at, "Tahun").set_value("2024").run()
+    before = header_line(at)
+    at.switch_page("pages/kepuasan.py").run()
+    assert select(at, "Provinsi").value == "33"
+    assert select(at, "Tahun").value == "2024"
+    assert header_line(at) == before
+    assert at.query_params["provinsi"] == "33" and at.query_params["tahun"] == "2024"
+
+
+def test_url_round_trip_reproduces_the_view(app_env):
+    at = new_app()
+    select(at, "Provinsi").set_value("35").run()
+    kab_code = "3502"
+    select(at, "Kabupaten/kota").set_value(kab_code).run()
+    kab_name = select(at, "Kabupaten/kota").format_func(kab_code)
+    select(at, "Tahun").set_value("2023").run()
+    select(at, "Jenis kelamin").set_value("P").run()
+    params = dict(at.query_params)
+    assert params == {"provinsi": "35", "kabkota": kab_code, "tahun": "2023", "kelamin": "P"}
+    assert kab_name.startswith("Kabupaten ")
+    fresh = new_app(params)
+    assert [s.value for s in fresh.sidebar.selectbox] == [s.value for s in at.sidebar.selectbox]
+    assert header_line(fresh) == header_line(at)
+    assert kab_name in header_line(fresh)
+    fresh.switch_page("pages/pelatihan.py").run()
+    assert header_line(fresh) == header_line(at)
+
+
+@pytest.mark.parametrize("query", [
+    {"provinsi": "99"},
+    {"provinsi": "32' OR 1=1 --"},
+    {"tahun": "1999"},
+    {"tahun": "2025; DROP TABLE pegawai"},
+    {"instansi": "<script>alert(1)</script>"},
+    {"kabkota": "3301"},  # a real code, but not of the chosen (no) province: cascade says no
+    {"evil": "1", "provinsi": "32"},
+])
+def test_crafted_urls_are_ignored_with_a_notice(app_env, query):
+    plain = new_app()
+    at = new_app(query)
+    assert not at.exception
+    assert at.toast and "diabaikan" in at.toast[0].value
+    if query.get("provinsi") == "32":  # the valid part of a partly crafted link still applies
+        assert select(at, "Provinsi").value == "32"
+    else:
+        assert header_line(at) == header_line(plain)
+    assert "evil" not in at.query_params
+
+
+def test_reset_button_clears_filters(app_env):
+    at = new_app({"provinsi": "32", "asn": "PNS"})
+    assert select(at, "Provinsi").value == "32"
+    next(b for b in at.sidebar.button if b.label == "Atur ulang filter").click().run()
+    assert select(at, "Provinsi").value == "" and select(at, "Jenis ASN").value == ""
+    assert dict(at.query_params) == {}
+
+
+def test_missing_mart_with_configured_source_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'instansi.sqlite'}")
+    monkeypatch.setenv("MART_PATH", str(tmp_path / "tidak-ada.duckdb"))
+    at = new_app()
+    assert not at.exception
+    assert "python -m data_access refresh" in at.error[0].value
+
+
+def test_corrupt_mart_is_explained(monkeypatch, tmp_path):
+    bad = tmp_path / "rusak.duckdb"
+    bad.write_bytes(b"bukan berkas duckdb" * 100)
+    monkeypatch.setenv("MART_PATH", str(bad))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    at = new_app()
+    assert not at.exception
+    assert "refresh" in at.error[0].value
+
+
+def test_first_start_builds_the_demo_with_progress(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("MART_PATH", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DEMO_PEGAWAI", "300")
+    at = new_app()
+    assert not at.exception
+    assert (tmp_path / "data" / "mart.duckdb").exists()
+    assert (tmp_path / "data" / "sumber.sqlite").exists()
+    at.run()
+    assert "ASN dalam pilihan ini" in header_line(at)

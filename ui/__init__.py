@@ -1,0 +1,1 @@
+"""Shared UI pieces: the filter bar and page frame, Indonesian formatting, charts."""

@@ -1,0 +1,219 @@
+"""The page frame: first start, the global filter bar kept in the URL, and page headers.
+
+The entry point calls `ensure_mart` and `filter_bar` once per run, before the page
+runs; pages call `context()` for the active filters and `page_header` for their
+title line. Filter values reach queries only after they were found among the
+options the mart offers for this user, so a crafted URL cannot inject anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from data_access import config, db, mart, queries
+from data_access.filters import ALL, Filters, Scope
+
+from . import format as fmt
+
+_STATE = "konteks"
+_LOADED = "filter_dari_tautan"
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    key: str  # query parameter name
+    field: str  # Filters field
+    label: str
+    all_label: str  # the label of "no restriction"
+    group: str
+
+
+SPECS = [
+    FilterSpec("tahun", "tahun", "Tahun", "", "Periode"),
+    FilterSpec("kelompok", "kelompok_wilayah", "Kelompok wilayah", "Seluruh Indonesia", "Wilayah"),
+    FilterSpec("provinsi", "kode_provinsi", "Provinsi", "Semua provinsi", "Wilayah"),
+    FilterSpec("kabkota", "kode_kabkota", "Kabupaten/kota", "Semua kabupaten/kota", "Wilayah"),
+    FilterSpec("jenis_instansi", "jenis_instansi", "Jenis instansi", "Semua jenis instansi", "Instansi"),
+    FilterSpec("instansi", "kode_instansi", "Instansi", "Semua instansi", "Instansi"),
+    FilterSpec("unit", "kode_unit", "Unit kerja", "Semua unit kerja", "Instansi"),
+    FilterSpec("asn", "jenis_asn", "Jenis ASN", "PNS dan PPPK", "Pegawai"),
+    FilterSpec("jabatan", "jenis_jabatan", "Jenis jabatan", "Semua jenis jabatan", "Pegawai"),
+    FilterSpec("golongan", "kelompok_golongan", "Golongan", "Semua golongan", "Pegawai"),
+    FilterSpec("kelamin", "jenis_kelamin", "Jenis kelamin", "Laki-laki dan perempuan", "Pegawai"),
+]
+# A child is only offered once its parent is chosen (an agency's units, a province's kab/kota).
+_NEEDS = {"kabkota": ("provinsi", "Pilih provinsi dahulu"), "unit": ("instansi", "Pilih instansi dahulu")}
+
+
+@dataclass(frozen=True)
+class Konteks:
+    """What every page needs: the mart, the user's scope and the active filters."""
+    info: mart.MartInfo
+    scope: Scope
+    filters: Filters
+    labels: tuple  # (label, chosen text) of each active filter, for the header line
+
+    @property
+    def path(self) -> str:
+        return self.info.path
+
+    @property
+    def version(self) -> str:
+        return self.info.version
+
+
+def context() -> Konteks:
+    return st.session_state[_STATE]
+
+
+# --- first start -------------------------------------------------------------------------
+
+def ensure_mart(settings: config.Settings) -> mart.MartInfo:
+    """The mart's metadata; on a first start with no source configured, build the demo."""
+    try:
+        return mart.info(settings.mart_path)
+    except mart.MartUnavailable as exc:
+        if Path(settings.mart_path).exists() or not settings.is_default_source:
+            _explain(str(exc))
+    _prepare_demo(settings)
+    st.rerun()
+
+
+def _explain(message: str) -> None:
+    st.title("Dasbor Pembinaan ASN")
+    st.error(message, icon=":material/database_off:")
+    st.stop()
+
+
+def _prepare_demo(settings: config.Settings) -> None:
+    from data_access import demo, refresh
+
+    data_dir = Path(settings.mart_path).parent
+    data_dir.mkdir(parents=True, exist_ok=True)
+    st.title("Dasbor Pembinaan ASN")
+    with st.status("Menyiapkan data demo untuk pertama kali (sekali saja, kurang dari setengah menit)…",
+                   expanded=True) as status:
+        bar = st.progress(0.0, text="Menunggu giliran…")
+        # One session prepares; others opening the app meanwhile wait here, then reuse it.
+        with open(data_dir / ".menyiapkan.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if Path(settings.mart_path).exists():
+                return
+            source = Path(settings.default_database_url.removeprefix("sqlite:///"))
+            try:
+                if not source.exists():
+                    engine = db.make_engine(settings.database_url, create_sqlite_dir=True)
+                    demo.generate(engine, n_pegawai=settings.demo_pegawai, progress=lambda step, f: bar.progress(
+                        0.6 * f, text=f"Membuat data demo: {step}"))
+                    engine.dispose()
+                refresh.refresh(settings.database_url, settings.mart_path, progress=lambda step, f: bar.progress(
+                    0.6 + 0.4 * f, text=f"Membangun mart analitik: {step}"))
+            except db.SourceError as exc:
+                status.update(label="Data demo gagal disiapkan", state="error")
+                _explain(str(exc))
+        status.update(label="Data demo siap", state="complete")
+
+
+# --- the filter bar ------------------------------------------------------------------------
+
+def _options(info: mart.MartInfo, scope: Scope, chosen: Filters, spec: FilterSpec) -> dict:
+    """value -> label for one filter; "" stands for no restriction."""
+    if spec.key == "tahun":
+        return {str(y): str(y) for y in reversed(info.years)}
+    pairs = queries.filter_options(info.path, info.version, scope, chosen, spec.field)
+    return {"": spec.all_label, **{code: label for code, label in pairs}}
+
+
+def _reset() -> None:
+    for spec in SPECS:
+        st.session_state.pop(f"f_{spec.key}", None)
+
+
+def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
+    """Draw the global filters in the sidebar, keep them in the URL, return the context."""
+    first_load = not st.session_state.get(_LOADED)
+    url = {k: st.query_params.get(k) for k in st.query_params}
+    ignored = [k for k in url if k not in {s.key for s in SPECS}] if first_load else []
+    chosen = Filters()
+    labels = []
+    group = None
+    sidebar = st.sidebar
+    sidebar.header("Filter", divider="gray")
+    for spec in SPECS:
+        if spec.group != group:
+            group = spec.group
+            sidebar.caption(group.upper())
+        key = f"f_{spec.key}"
+        parent = _NEEDS.get(spec.key)
+        disabled = parent is not None and not st.session_state.get(f"f_{parent[0]}")
+        options = {"": spec.all_label} if disabled else _options(info, scope, chosen, spec)
+        default = next(iter(options))
+        if first_load and spec.key in url:
+            if url[spec.key] in options:
+                st.session_state[key] = url[spec.key]
+            else:
+                ignored.append(spec.key)
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = default  # a parent changed, or nothing chosen yet
+        sidebar.selectbox(spec.label, list(options), key=key, format_func=options.get,
+                          disabled=disabled, placeholder=parent[1] if parent else None,
+                          help=parent[1] if disabled else None)
+        value = st.session_state[key]
+        if value:
+            chosen = chosen.with_(**{spec.field: int(value) if spec.key == "tahun" else value})
+            if spec.key != "tahun":
+                labels.append((spec.label, options[value]))
+    sidebar.button("Atur ulang filter", on_click=_reset, icon=":material/filter_alt_off:",
+                   width="stretch")
+    st.session_state[_LOADED] = True
+
+    wanted = {spec.key: st.session_state[f"f_{spec.key}"] for spec in SPECS
+              if st.session_state[f"f_{spec.key}"] and not (
+                  spec.key == "tahun" and st.session_state[f"f_{spec.key}"] == str(info.tahun_akhir))}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+    if ignored:
+        st.toast("Bagian tautan yang tidak dikenali diabaikan: " + ", ".join(sorted(set(ignored))),
+                 icon=":material/link_off:")
+    konteks = Konteks(info=info, scope=scope, filters=chosen, labels=tuple(labels))
+    st.session_state[_STATE] = konteks
+    return konteks
+
+
+# --- what every page shows -------------------------------------------------------------------
+
+def data_banner(info: mart.MartInfo) -> None:
+    """Freshness and source on every page; the demo label while demo data is in use."""
+    per = fmt.tanggal(info.data_per) if info.data_per else "–"
+    text = f"Data per **{per}** · sumber: {info.source} · mart dibangun {fmt.waktu(info.built_at)}"
+    if info.demo:
+        st.warning(f"**DATA DEMO** — angka rekaan untuk uji coba, bukan data resmi. {text}",
+                   icon=":material/science:")
+    else:
+        st.caption(text)
+
+
+def page_header(title: str, description: str | None = None) -> Konteks:
+    """Title, one line with the active filters, and the page's short description."""
+    k = context()
+    data_banner(k.info)
+    st.title(title)
+    scope = " · ".join(f"{label}: **{value}**" for label, value in k.labels) or "**Seluruh Indonesia**, semua ASN"
+    count = queries.jumlah_asn(k.path, k.version, k.scope, k.filters)
+    st.markdown(f":material/filter_alt: Tahun **{k.filters.tahun}** · {scope} · "
+                f"**{fmt.angka(count)}** ASN dalam pilihan ini")
+    if description:
+        st.caption(description)
+    return k
+
+
+def empty_state(message: str = "Tidak ada data untuk filter ini.") -> None:
+    st.info(message, icon=":material/search_off:")
+
+
+def under_construction(what: str) -> None:
+    st.info(f"Halaman ini sedang dibangun. Nanti di sini: {what}", icon=":material/construction:")
