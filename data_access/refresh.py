@@ -15,6 +15,7 @@ answers any filter combination with one grouped scan of a small table.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -90,23 +91,28 @@ JOIN mart.segmen g USING (kode_unit, jenis_asn, jenis_jabatan, kelompok_golongan
 LEFT JOIN last_assessment a ON a.nip = p.nip
 ORDER BY g.segmen;
 
+-- Statements that mention $tahun run once per year (the first creates the table, the
+-- others append to it): at national scale a year of training records is 12 million
+-- rows, and building year by year keeps the refresh within its memory budget.
+
+-- JP per person and year.
+CREATE TABLE s_jp AS
+SELECT nip, $tahun AS tahun, sum(jp) AS jp,
+       sum(jp) FILTER (WHERE moda = 'daring') AS jp_daring,
+       sum(jp) FILTER (WHERE jalur = 'klasikal') AS jp_klasikal,
+       count(*) AS jumlah_kegiatan
+FROM s_riwayat_pelatihan WHERE year(tanggal_selesai) = $tahun GROUP BY nip;
+
 -- Person-year: everyone on the payroll in the year, with their JP of that year.
 CREATE TABLE mart.pegawai_tahun AS
-WITH years AS (SELECT range::INTEGER AS tahun FROM range($tahun_awal, $tahun_akhir + 1)),
-jp AS (
-    SELECT nip, year(tanggal_selesai)::INTEGER AS tahun, sum(jp) AS jp,
-           sum(jp) FILTER (WHERE moda = 'daring') AS jp_daring,
-           sum(jp) FILTER (WHERE jalur = 'klasikal') AS jp_klasikal,
-           count(*) AS jumlah_kegiatan
-    FROM s_riwayat_pelatihan GROUP BY ALL)
-SELECT y.tahun, p.nip, p.segmen, p.jenjang_jabatan, p.pendidikan,
+SELECT $tahun AS tahun, p.nip, p.segmen, p.jenjang_jabatan, p.pendidikan,
        coalesce(jp.jp, 0) AS jp, coalesce(jp.jp_daring, 0) AS jp_daring,
        coalesce(jp.jp_klasikal, 0) AS jp_klasikal, coalesce(jp.jumlah_kegiatan, 0) AS jumlah_kegiatan
 FROM mart.pegawai p
-JOIN years y ON p.tmt_asn <= make_date(y.tahun, 12, 31)
-            AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date(y.tahun, 1, 1))
-LEFT JOIN jp ON jp.nip = p.nip AND jp.tahun = y.tahun
-ORDER BY y.tahun, p.segmen;
+LEFT JOIN s_jp jp ON jp.nip = p.nip AND jp.tahun = $tahun
+WHERE p.tmt_asn <= make_date($tahun, 12, 31)
+  AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date($tahun, 1, 1))
+ORDER BY p.segmen;
 
 -- Coverage cells: counts of people, never people, at the segment grain.
 CREATE TABLE mart.pelatihan_tahun AS
@@ -123,25 +129,26 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            count(*) FILTER (WHERE jp >= 20 AND jp < 30) AS jumlah_jp_20_29,
            count(*) FILTER (WHERE jp >= 30 AND jp < 40) AS jumlah_jp_30_39,
            count(*) FILTER (WHERE jp >= 40) AS jumlah_jp_40_lebih
-    FROM mart.pegawai_tahun GROUP BY tahun, segmen, jenjang_jabatan, pendidikan) c
+    FROM mart.pegawai_tahun WHERE tahun = $tahun GROUP BY tahun, segmen, jenjang_jabatan, pendidikan) c
 JOIN mart.segmen g USING (segmen)
-ORDER BY c.tahun, g.segmen;
+ORDER BY g.segmen;
 
 -- Training records of people on the payroll in that year.
 CREATE TABLE s_kegiatan AS
-SELECT p.id_pegawai, p.segmen, r.jalur, r.jenis, r.moda, r.kelompok_kompetensi, r.jp,
-       year(r.tanggal_selesai)::INTEGER AS tahun, month(r.tanggal_selesai)::INTEGER AS bulan
+SELECT p.id_pegawai, p.segmen, r.jalur, r.jenis, r.moda, r.jp,
+       $tahun AS tahun, month(r.tanggal_selesai)::INTEGER AS bulan
 FROM s_riwayat_pelatihan r
 JOIN mart.pegawai p ON p.nip = r.nip
-WHERE p.tmt_asn <= make_date(year(r.tanggal_selesai)::INTEGER, 12, 31)
-  AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date(year(r.tanggal_selesai)::INTEGER, 1, 1));
+WHERE year(r.tanggal_selesai) = $tahun
+  AND p.tmt_asn <= make_date($tahun, 12, 31)
+  AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date($tahun, 1, 1));
 
 CREATE TABLE mart.pelatihan_bulan AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
     SELECT tahun, bulan, segmen, sum(jp) AS jumlah_jp, count(*) AS jumlah_kegiatan
-    FROM s_kegiatan GROUP BY tahun, bulan, segmen) c
+    FROM s_kegiatan WHERE tahun = $tahun GROUP BY tahun, bulan, segmen) c
 JOIN mart.segmen g USING (segmen)
-ORDER BY c.tahun, g.segmen;
+ORDER BY g.segmen;
 
 -- Participants: a person counts once per kind and mode in a year.
 CREATE TABLE mart.pelatihan_jenis AS
@@ -150,23 +157,23 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            sum(jp) AS jumlah_jp, sum(kegiatan) AS jumlah_kegiatan, count(*) AS jumlah_peserta
     FROM (SELECT tahun, id_pegawai, any_value(segmen) AS segmen, any_value(jalur) AS jalur, jenis,
                  moda, sum(jp) AS jp, count(*) AS kegiatan
-          FROM s_kegiatan GROUP BY tahun, id_pegawai, jenis, moda)
+          FROM s_kegiatan WHERE tahun = $tahun GROUP BY tahun, id_pegawai, jenis, moda)
     GROUP BY ALL) c
 JOIN mart.segmen g USING (segmen)
-ORDER BY c.tahun, g.segmen;
+ORDER BY g.segmen;
 
 -- Competency: the latest level per competency per person per year, against the standard.
 CREATE TABLE mart.penilaian_kompetensi AS
 SELECT v.nip, v.tahun, v.tanggal, p.segmen, p.jenjang_jabatan, v.kode_kompetensi, k.kelompok AS kelompok_kompetensi,
        v.level, s.level_standar, v.level - s.level_standar AS gap
-FROM (SELECT nip, year(tanggal)::INTEGER AS tahun, kode_kompetensi,
+FROM (SELECT nip, $tahun AS tahun, kode_kompetensi,
              arg_max(level, tanggal) AS level, max(tanggal) AS tanggal
-      FROM s_penilaian_kompetensi GROUP BY ALL) v
+      FROM s_penilaian_kompetensi WHERE year(tanggal) = $tahun GROUP BY nip, kode_kompetensi) v
 JOIN mart.pegawai p ON p.nip = v.nip
 JOIN s_kompetensi k ON k.kode = v.kode_kompetensi
 LEFT JOIN s_standar_kompetensi s
        ON s.jenjang_jabatan = p.jenjang_jabatan AND s.kode_kompetensi = v.kode_kompetensi
-ORDER BY v.tahun, p.segmen;
+ORDER BY p.segmen;
 
 CREATE TABLE mart.kompetensi_sel AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
@@ -174,18 +181,19 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            count(*) AS jumlah_dinilai, sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
            sum(gap) AS jumlah_gap, count(*) FILTER (WHERE gap < 0) AS jumlah_di_bawah_standar,
            sum(greatest(-gap, 0)) AS jumlah_kekurangan_level
-    FROM mart.penilaian_kompetensi WHERE level_standar IS NOT NULL
+    FROM mart.penilaian_kompetensi WHERE tahun = $tahun AND level_standar IS NOT NULL
     GROUP BY tahun, segmen, jenjang_jabatan, kode_kompetensi, kelompok_kompetensi) c
 JOIN mart.segmen g USING (segmen)
-ORDER BY c.tahun, g.segmen;
+ORDER BY g.segmen;
 
 CREATE TABLE mart.penilaian_pegawai AS
 SELECT nip, tahun, max(tanggal) AS tanggal, any_value(segmen) AS segmen,
-       any_value(jenjang_jabatan) AS jenjang_jabatan, count(*) AS jumlah_kompetensi, sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
+       any_value(jenjang_jabatan) AS jenjang_jabatan, count(*) AS jumlah_kompetensi,
+       sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
        bool_and(gap >= 0) AS memenuhi_standar,
        least(100.0, 100.0 * sum(level) / sum(level_standar)) AS jpm
-FROM mart.penilaian_kompetensi WHERE level_standar IS NOT NULL
-GROUP BY nip, tahun ORDER BY tahun, segmen;
+FROM mart.penilaian_kompetensi WHERE tahun = $tahun AND level_standar IS NOT NULL
+GROUP BY nip, tahun ORDER BY segmen;
 
 CREATE TABLE mart.kompetensi_pegawai_sel AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
@@ -195,9 +203,9 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            count(*) FILTER (WHERE jpm >= $jpm_optimal) AS jumlah_optimal,
            count(*) FILTER (WHERE jpm >= $jpm_cukup AND jpm < $jpm_optimal) AS jumlah_cukup_optimal,
            count(*) FILTER (WHERE jpm < $jpm_cukup) AS jumlah_kurang_optimal
-    FROM mart.penilaian_pegawai GROUP BY tahun, segmen, jenjang_jabatan) c
+    FROM mart.penilaian_pegawai WHERE tahun = $tahun GROUP BY tahun, segmen, jenjang_jabatan) c
 JOIN mart.segmen g USING (segmen)
-ORDER BY c.tahun, g.segmen;
+ORDER BY g.segmen;
 
 -- Satisfaction: per-element answer sums and answer counts, so any pooling is exact.
 CREATE TABLE mart.ikm_sel AS
@@ -238,10 +246,25 @@ def _unsur_sums() -> str:
 
 
 def _statements(params: dict) -> list[str]:
+    """The mart's statements with their parameters in place; a statement that mentions
+    $tahun becomes one per year, the first creating its table and the rest appending."""
     sql = _MART_SQL.replace("$unsur_sums", _unsur_sums())
     for key in sorted(params, key=len, reverse=True):
         sql = sql.replace(f"${key}", str(params[key]))
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    statements = []
+    for statement in (s.strip() for s in sql.split(";")):
+        body = "\n".join(line for line in statement.splitlines() if not line.startswith("--")).strip()
+        if not body:
+            continue
+        if "$tahun" not in body:
+            statements.append(body)
+            continue
+        create = re.match(r"CREATE TABLE (\S+) AS\s", body)
+        for i, year in enumerate(range(params["tahun_awal"], params["tahun_akhir"] + 1)):
+            per_year = body.replace("$tahun", f"{year}::INTEGER")
+            statements.append(per_year if i == 0 else
+                              f"INSERT INTO {create.group(1)} " + per_year[create.end():])
+    return statements
 
 
 def refresh(database_url: str, mart_path: str, progress: Progress | None = None) -> dict:
@@ -283,6 +306,14 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
         raise db.SourceError(
             f"Data sumber tidak sesuai kontrak sehingga mart tidak dapat dibangun ({exc}). "
             "Jalankan `python -m data_access check` untuk melihat rinciannya.") from None
+    except duckdb.OutOfMemoryException:
+        raise db.SourceError(
+            "Memori tidak cukup untuk membangun mart. Naikkan MART_MEMORY_LIMIT (sekarang "
+            f"{setting('MART_MEMORY_LIMIT', '3GB')}) bila mesin memilikinya. Mart lama tidak berubah.") from None
+    except duckdb.IOException as exc:
+        raise db.SourceError(
+            f"Mart tidak dapat ditulis di {mart.parent} ({exc}). Periksa MART_PATH dan ruang disk. "
+            "Mart lama tidak berubah.") from None
     except sa.exc.DBAPIError as exc:
         raise db.connection_error(database_url, exc) from None
     finally:

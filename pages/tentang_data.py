@@ -13,18 +13,18 @@ st.subheader("Kesegaran data")
 cols = st.columns(4)
 cols[0].metric("Data per", fmt.tanggal(info.data_per) if info.data_per else "–",
                help="Tanggal terbaru pada riwayat pelatihan, penilaian kompetensi, atau survei.")
-cols[1].metric("Mart dibangun", fmt.waktu(info.built_at),
-               help="Waktu `python -m data_access refresh` terakhir selesai.")
+cols[1].metric("Mart dibangun", fmt.tanggal(info.built_at[:10]),
+               help=f"`python -m data_access refresh` terakhir selesai {fmt.waktu(info.built_at)}.")
 cols[2].metric("Periode tersedia", f"{info.tahun_awal}–{info.tahun_akhir}")
-cols[3].metric("Jenis data", "Data demo" if info.demo else "Data instansi")
-st.markdown(f"Sumber: **{info.source}** · versi kontrak data **{meta.get('versi_kontrak', '–')}**")
-if info.demo:
-    st.warning("Data ini dibuat oleh generator demo (`python -m data_access demo`): angka rekaan yang "
-               "bentuknya mengikuti statistik ASN nasional, bukan data resmi.", icon=":material/science:")
+cols[3].metric("Jenis data", "Data demo" if info.demo else "Data instansi",
+               help="Data demo dibuat oleh `python -m data_access demo`: angka rekaan yang bentuknya "
+                    "mengikuti statistik ASN nasional, bukan data resmi." if info.demo else None)
+st.markdown(f"Sumber: **{info.source}** · versi kontrak data **{meta.get('versi_kontrak', '–')}** · "
+            f"mart dibangun {fmt.waktu(info.built_at)}")
 
 st.subheader("Isi sumber pada refresh terakhir")
 counts = queries.row_counts(k.path, k.version)
-st.dataframe(counts.assign(baris=counts["baris"].map(fmt.angka)), hide_index=True,
+st.dataframe(counts.assign(baris=counts["baris"].map(fmt.angka)), hide_index=True, height=35 * (len(counts) + 1) + 3,
              column_config={"tabel": "Tabel sumber", "baris": st.column_config.TextColumn("Jumlah baris")})
 
 st.subheader("Cara angka dihitung")
