@@ -89,3 +89,124 @@ def row_counts(path: str, version: str) -> pd.DataFrame:
     return pd.DataFrame({"tabel": meta["kunci"].str.removeprefix("baris_"),
                          "baris": meta["nilai"].astype(int)})
 
+
+
+# --- executive overview ---------------------------------------------------------------------
+
+def _ikm_expr(prefix: str = "") -> str:
+    """Pooled IKM (25..100) from per-element sums: exact 1/9 weights (PermenPANRB 14/2017)."""
+    parts = " + ".join(f"sum({prefix}jumlah_{u}) / nullif(sum({prefix}responden_{u}), 0)" for u in ref.UNSUR_IKM)
+    return f"({parts}) / 9 * 25"
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def kpi_per_tahun(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Headline figures for every year of the mart under the filters (the year filter itself
+    ignored), indexed by year: ASN, PNS, PNS reaching the JP target and their coverage, JP per
+    PNS, assessed employees, the share meeting the standard, average JPM, respondents, units
+    surveyed and pooled IKM. Person filters do not apply to the survey."""
+    base = filters.with_(tahun=None)
+    clause, params = where(base, scope)
+    clause_u, params_u = where(base, scope, person=False)
+    out = run(path, version, f"""
+        WITH years AS (SELECT range::INTEGER AS tahun FROM range(
+                 (SELECT nilai::INTEGER FROM meta WHERE kunci = 'tahun_awal'),
+                 (SELECT nilai::INTEGER FROM meta WHERE kunci = 'tahun_akhir') + 1)),
+             t AS (SELECT tahun, sum(jumlah_pegawai) AS asn,
+                          sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS') AS pns,
+                          sum(jumlah_capai_target) FILTER (WHERE jenis_asn = 'PNS') AS pns_capai,
+                          sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PNS') AS jp_pns
+                   FROM pelatihan_tahun WHERE {clause} GROUP BY tahun),
+             k AS (SELECT tahun, sum(jumlah_dinilai) AS dinilai, sum(jumlah_memenuhi_standar) AS memenuhi,
+                          sum(jumlah_jpm) AS jpm_total
+                   FROM kompetensi_pegawai_sel WHERE {clause} GROUP BY tahun),
+             s AS (SELECT tahun, sum(jumlah_responden) AS responden, count(DISTINCT kode_unit) AS unit_survei,
+                          {_ikm_expr()} AS ikm
+                   FROM ikm_sel WHERE {clause_u} GROUP BY tahun)
+        SELECT y.tahun, coalesce(asn, 0)::BIGINT AS asn, coalesce(pns, 0)::BIGINT AS pns,
+               coalesce(pns_capai, 0)::BIGINT AS pns_capai,
+               pns_capai / nullif(pns, 0) AS cakupan, jp_pns / nullif(pns, 0) AS jp_per_pns,
+               coalesce(dinilai, 0)::BIGINT AS dinilai, memenuhi / nullif(dinilai, 0) AS memenuhi_standar,
+               jpm_total / nullif(dinilai, 0) AS jpm,
+               coalesce(responden, 0)::BIGINT AS responden, coalesce(unit_survei, 0)::BIGINT AS unit_survei, ikm
+        FROM years y LEFT JOIN t USING (tahun) LEFT JOIN k USING (tahun) LEFT JOIN s USING (tahun)
+        ORDER BY y.tahun""", params + params + params_u)
+    return out.set_index("tahun")
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def indikator_provinsi(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Coverage, share meeting the competency standard and pooled IKM per province, under
+    every filter except the region ones (the map shows all provinces the user may see)."""
+    f = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None)
+    clause, params = where(f, scope)
+    clause_u, params_u = where(f, scope, person=False)
+    return run(path, version, f"""
+        WITH cov AS (SELECT kode_provinsi, sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0) AS cakupan
+                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
+             komp AS (SELECT kode_provinsi, sum(jumlah_memenuhi_standar) / nullif(sum(jumlah_dinilai), 0) AS memenuhi_standar
+                      FROM kompetensi_pegawai_sel WHERE {clause} GROUP BY 1),
+             ikm AS (SELECT kode_provinsi, {_ikm_expr()} AS ikm, sum(jumlah_responden) AS responden
+                     FROM ikm_sel WHERE {clause_u} GROUP BY 1)
+        SELECT w.kode AS kode_provinsi, w.nama, cov.cakupan, komp.memenuhi_standar, ikm.ikm, ikm.responden
+        FROM wilayah w
+        JOIN (SELECT kode_provinsi FROM cov UNION SELECT kode_provinsi FROM komp
+              UNION SELECT kode_provinsi FROM ikm) seen ON seen.kode_provinsi = w.kode
+        LEFT JOIN cov ON cov.kode_provinsi = w.kode
+        LEFT JOIN komp ON komp.kode_provinsi = w.kode
+        LEFT JOIN ikm ON ikm.kode_provinsi = w.kode
+        ORDER BY w.kode""", params + params + params_u)
+
+
+MIN_PNS, MIN_DINILAI, MIN_RESPONDEN = 10, 10, 30
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def entitas_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Per agency (or per unit once an agency is chosen) under the filters: PNS coverage this
+    year and last, pooled IKM, and the average competency gap. Entities too small to judge
+    (fewer than 10 PNS, 10 assessed or 30 respondents) get no value for that measure."""
+    level = "kode_unit" if filters.kode_instansi else "kode_instansi"
+    previous = filters.with_(tahun=filters.tahun - 1)
+    clause, params = where(filters, scope)
+    clause_prev, params_prev = where(previous, scope)
+    clause_u, params_u = where(filters, scope, person=False)
+    names = ("SELECT kode AS kode, nama FROM unit_kerja" if level == "kode_unit"
+             else "SELECT kode, nama FROM instansi")
+    return run(path, version, f"""
+        WITH cov AS (SELECT {level} AS kode, sum(jumlah_pegawai) AS pns, sum(jumlah_capai_target) AS capai
+                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
+             prev AS (SELECT {level} AS kode, sum(jumlah_pegawai) AS pns, sum(jumlah_capai_target) AS capai
+                      FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause_prev} GROUP BY 1),
+             komp AS (SELECT {level} AS kode, sum(jumlah_dinilai) AS dinilai, sum(jumlah_gap) AS gap
+                      FROM kompetensi_sel WHERE {clause} GROUP BY 1),
+             ikm AS (SELECT {level} AS kode, {_ikm_expr()} AS ikm, sum(jumlah_responden) AS responden
+                     FROM ikm_sel WHERE {clause_u} GROUP BY 1)
+        SELECT n.kode, n.nama,
+               CASE WHEN cov.pns >= {MIN_PNS} THEN cov.capai / cov.pns END AS cakupan,
+               CASE WHEN cov.pns >= {MIN_PNS} AND prev.pns >= {MIN_PNS}
+                    THEN cov.capai / cov.pns - prev.capai / prev.pns END AS perubahan_cakupan,
+               CASE WHEN ikm.responden >= {MIN_RESPONDEN} THEN ikm.ikm END AS ikm,
+               CASE WHEN komp.dinilai >= {MIN_DINILAI} THEN komp.gap / komp.dinilai END AS rata_gap,
+               coalesce(cov.pns, 0)::BIGINT AS pns, coalesce(ikm.responden, 0)::BIGINT AS responden
+        FROM ({names}) n
+        JOIN (SELECT kode FROM cov UNION SELECT kode FROM ikm UNION SELECT kode FROM komp) seen USING (kode)
+        LEFT JOIN cov USING (kode) LEFT JOIN prev USING (kode) LEFT JOIN komp USING (kode)
+        LEFT JOIN ikm USING (kode)
+        ORDER BY n.kode""", params + params_prev + params + params_u)
+
+
+PERHATIAN_BARIS = 5
+
+
+def perlu_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> dict[str, pd.DataFrame]:
+    """The entities furthest below target and the most improved, five of each:
+    lowest coverage, IKM in category C or D (below 76,61), widest average competency gap,
+    and the largest rise in coverage since last year."""
+    e = entitas_perhatian(path, version, scope, filters)
+    return {
+        "cakupan": e.dropna(subset=["cakupan"]).nsmallest(PERHATIAN_BARIS, "cakupan"),
+        "ikm": e[e["ikm"].round(2) < 76.61].nsmallest(PERHATIAN_BARIS, "ikm"),
+        "kompetensi": e[e["rata_gap"] < 0].nsmallest(PERHATIAN_BARIS, "rata_gap"),
+        "membaik": e[e["perubahan_cakupan"] > 0].nlargest(PERHATIAN_BARIS, "perubahan_cakupan"),
+    }

@@ -26,7 +26,7 @@ IKM_KATEGORI = [  # (lower bound, mutu, kinerja)
 def round_half_up(value: float, digits: int = 2) -> float:
     """Round as people do on paper (88,305 -> 88,31), not banker's rounding."""
     q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def ikm_score(nrr: Sequence[float]) -> float:
@@ -71,7 +71,7 @@ def krejcie_morgan(population: int) -> int:
         return 0
     chi = 3.841
     s = chi * population * 0.25 / (0.0025 * (population - 1) + chi * 0.25)
-    return int(Decimal(repr(s)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(Decimal(repr(float(s))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def competency_gap(assessed: int, required: int) -> int:

@@ -28,7 +28,7 @@ def test_persen(value, expected):
 
 def test_selisih_has_sign():
     assert fmt.selisih(1.5, satuan=" poin") == "+1,5 poin"
-    assert fmt.selisih(-2) == "−2,0"
+    assert fmt.selisih(-2) == "-2,0"
     assert fmt.selisih(0) == "±0,0"
 
 

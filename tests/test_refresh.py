@@ -17,21 +17,10 @@ import sqlalchemy as sa
 from data_access import db, refresh, rules
 from data_access.reference import UNSUR_IKM
 
-
-def _source(url: str, table: str) -> pd.DataFrame:
-    engine = db.make_engine(url)
-    with engine.connect() as conn:
-        df = pd.read_sql(sa.text(f"SELECT * FROM {table}"), conn)
-    engine.dispose()
-    for col in df.columns:
-        if col.startswith("tanggal") or col == "tmt_asn":
-            df[col] = pd.to_datetime(df[col])
-    return df
-
-
-def _mart(mart, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(mart), read_only=True) as con:
-        return con.execute(sql).df()
+from .expected import assessed
+from .expected import mart_query as _mart
+from .expected import person_years as _person_years
+from .expected import source_table as _source
 
 
 @pytest.fixture(scope="module")
@@ -41,24 +30,6 @@ def source(demo_sources):
         "wilayah", "unit_kerja", "pegawai", "riwayat_pelatihan", "penilaian_kompetensi",
         "standar_kompetensi", "survei_kepuasan")}
     return tables, mart
-
-
-def _person_years(src) -> pd.DataFrame:
-    """Everyone on the payroll per year, with JP of that year (DOMAIN.md section 2)."""
-    peg = src["pegawai"].copy()
-    peg["kode_provinsi"] = peg["kode_unit"].map(src["unit_kerja"].set_index("kode")["kode_wilayah"]).str[:2]
-    years = range(2022, 2027)
-    frames = []
-    for y in years:
-        present = (peg["tmt_asn"] <= pd.Timestamp(y, 12, 31)) & (
-            (peg["aktif"] == 1) | (peg["tanggal_berhenti"] >= pd.Timestamp(y, 1, 1)))
-        frames.append(peg[present].assign(tahun=y))
-    py = pd.concat(frames)
-    tr = src["riwayat_pelatihan"]
-    jp = tr.groupby([tr["nip"], tr["tanggal_selesai"].dt.year.rename("tahun")])["jp"].sum()
-    py = py.merge(jp.rename("jp").reset_index(), on=["nip", "tahun"], how="left")
-    py["jp"] = py["jp"].fillna(0)
-    return py
 
 
 def test_coverage_per_province_and_year(source):
@@ -120,14 +91,7 @@ def test_ikm_per_unit_and_year(source):
 
 def test_competency_meets_standard_and_jpm(source):
     src, mart = source
-    pn = src["penilaian_kompetensi"].assign(tahun=lambda d: d["tanggal"].dt.year)
-    latest = pn.sort_values("tanggal").groupby(["nip", "tahun", "kode_kompetensi"]).tail(1)
-    latest = latest.merge(src["pegawai"][["nip", "jenjang_jabatan"]], on="nip")
-    latest = latest.merge(src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"])
-    per_person = latest.groupby(["nip", "tahun"]).agg(
-        level=("level", "sum"), standar=("level_standar", "sum"),
-        memenuhi=("level", lambda s: bool((s.values >= latest.loc[s.index, "level_standar"].values).all())))
-    per_person["jpm"] = np.minimum(100.0, 100.0 * per_person["level"] / per_person["standar"])
+    per_person = assessed(src)
     expected = per_person.groupby("tahun").agg(
         dinilai=("jpm", "size"), memenuhi=("memenuhi", "sum"), jpm=("jpm", "sum")).reset_index()
     got = _mart(mart, """
@@ -138,7 +102,11 @@ def test_competency_meets_standard_and_jpm(source):
     assert (m["dinilai"] == m["dinilai_mart"]).all()
     assert (m["memenuhi"] == m["memenuhi_mart"]).all()
     assert np.allclose(m["jpm"], m["jpm_mart"])
-    gaps = latest.assign(gap=latest["level"] - latest["level_standar"]).groupby("kode_kompetensi")["gap"].sum()
+    pn = src["penilaian_kompetensi"].assign(tahun=lambda d: d["tanggal"].dt.year)
+    latest = pn.sort_values("tanggal").groupby(["nip", "tahun", "kode_kompetensi"]).tail(1)
+    latest = latest.merge(src["pegawai"][["nip", "jenjang_jabatan"]], on="nip").merge(
+        src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"])
+    gaps = (latest["level"] - latest["level_standar"]).groupby(latest["kode_kompetensi"]).sum()
     got_gap = _mart(mart, "SELECT kode_kompetensi, sum(jumlah_gap) AS g FROM kompetensi_sel GROUP BY 1")
     assert dict(zip(got_gap["kode_kompetensi"], got_gap["g"])) == gaps.to_dict()
 

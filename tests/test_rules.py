@@ -60,6 +60,12 @@ def test_jpm_category(jpm, category):
     assert rules.jpm_category(jpm) == category
 
 
+def test_rules_accept_numpy_numbers():
+    import numpy as np
+    assert rules.ikm_category(np.float64(88.305)) == ("A", "Sangat Baik")
+    assert rules.krejcie_morgan(np.int64(100)) == 80
+
+
 def test_jp_target():
     assert rules.reached_jp_target(20)
     assert not rules.reached_jp_target(19.5)

@@ -35,10 +35,10 @@ def persen(fraction, desimal: int = 1) -> str:
 
 
 def selisih(value, desimal: int = 1, satuan: str = "") -> str:
-    """A change with its sign: +1,5 / −2,0 (true minus sign)."""
+    """A change with its sign: +1,5 / -2,0 (a plain hyphen, which st.metric reads as down)."""
     if _missing(value):
         return KOSONG
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
     return f"{sign}{angka(abs(value), desimal)}{satuan}"
 
 

@@ -20,7 +20,7 @@ from data_access.filters import ALL, Filters, Scope
 from . import format as fmt
 
 _STATE = "konteks"
-_LOADED = "filter_dari_tautan"
+_URL = "filter_di_tautan"  # the query parameters this session last wrote
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,12 @@ def _reset() -> None:
 
 def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
     """Draw the global filters in the sidebar, keep them in the URL, return the context."""
-    first_load = not st.session_state.get(_LOADED)
+    # The URL sets the view when a session starts and when a link inside the app brings
+    # other parameters; a page switch brings none, and the filters then stay as they are.
     url = {k: st.query_params.get(k) for k in st.query_params}
-    ignored = [k for k in url if k not in {s.key for s in SPECS}] if first_load else []
+    written = st.session_state.get(_URL)
+    incoming = written is None or (bool(url) and url != written)
+    ignored = [k for k in url if k not in {s.key for s in SPECS}] if incoming else []
     chosen = Filters()
     labels = []
     group = None
@@ -152,16 +155,18 @@ def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
         disabled = parent is not None and not st.session_state.get(f"f_{parent[0]}")
         options = {"": spec.all_label} if disabled else _options(info, scope, chosen, spec)
         default = next(iter(options))
-        if first_load and spec.key in url:
-            if url[spec.key] in options:
+        if incoming:
+            if url.get(spec.key) in options:
                 st.session_state[key] = url[spec.key]
             else:
-                ignored.append(spec.key)
+                st.session_state[key] = default
+                if spec.key in url:
+                    ignored.append(spec.key)
         if st.session_state.get(key) not in options:
             st.session_state[key] = default  # a parent changed, or nothing chosen yet
         sidebar.selectbox(spec.label, list(options), key=key, format_func=options.get,
-                          disabled=disabled, placeholder=parent[1] if parent else None,
-                          help=parent[1] if disabled else None)
+                          disabled=disabled, help=parent[1] if disabled else None,
+                          persist_state="session")  # kept across page switches
         value = st.session_state[key]
         if value:
             chosen = chosen.with_(**{spec.field: int(value) if spec.key == "tahun" else value})
@@ -169,13 +174,13 @@ def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
                 labels.append((spec.label, options[value]))
     sidebar.button("Atur ulang filter", on_click=_reset, icon=":material/filter_alt_off:",
                    width="stretch")
-    st.session_state[_LOADED] = True
 
     wanted = {spec.key: st.session_state[f"f_{spec.key}"] for spec in SPECS
               if st.session_state[f"f_{spec.key}"] and not (
                   spec.key == "tahun" and st.session_state[f"f_{spec.key}"] == str(info.tahun_akhir))}
-    if dict(st.query_params) != wanted:
+    if url != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[_URL] = wanted
     if ignored:
         st.toast("Bagian tautan yang tidak dikenali diabaikan: " + ", ".join(sorted(set(ignored))),
                  icon=":material/link_off:")
@@ -217,3 +222,19 @@ def empty_state(message: str = "Tidak ada data untuk filter ini.") -> None:
 
 def under_construction(what: str) -> None:
     st.info(f"Halaman ini sedang dibangun. Nanti di sini: {what}", icon=":material/construction:")
+
+
+def on_province_click() -> None:
+    """Cross-filter: a click on a province tile sets the province filter (before the rerun,
+    so the filter bar and the URL follow)."""
+    selection = st.session_state.get("peta_provinsi", {}).get("selection", {}).get("provinsi") or []
+    if selection:
+        st.session_state["f_kelompok"] = ""
+        st.session_state["f_provinsi"] = selection[0]["kode_provinsi"]
+
+
+def link_params(**overrides) -> dict[str, str]:
+    """Query parameters for a link that opens another page on the current view, with some
+    filters (by Filters field name) changed."""
+    values = {**context().filters.active(), **overrides}
+    return {spec.key: str(values[spec.field]) for spec in SPECS if values.get(spec.field) is not None}

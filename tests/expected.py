@@ -1,0 +1,64 @@
+"""Expected figures computed straight from the source rows with pandas: an independent
+route to the numbers the mart and the pages show."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access import db, rules
+from data_access.reference import UNSUR_IKM
+
+
+def source_table(url: str, table: str) -> pd.DataFrame:
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        df = pd.read_sql(sa.text(f"SELECT * FROM {table}"), conn)
+    engine.dispose()
+    for col in df.columns:
+        if col.startswith("tanggal") or col == "tmt_asn":
+            df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def mart_query(mart, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(mart), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def person_years(src) -> pd.DataFrame:
+    """Everyone on the payroll per year, with JP of that year (DOMAIN.md section 2)."""
+    peg = src["pegawai"].copy()
+    peg["kode_provinsi"] = peg["kode_unit"].map(src["unit_kerja"].set_index("kode")["kode_wilayah"]).str[:2]
+    frames = []
+    for y in range(2022, 2027):
+        present = (peg["tmt_asn"] <= pd.Timestamp(y, 12, 31)) & (
+            (peg["aktif"] == 1) | (peg["tanggal_berhenti"] >= pd.Timestamp(y, 1, 1)))
+        frames.append(peg[present].assign(tahun=y))
+    py = pd.concat(frames)
+    tr = src["riwayat_pelatihan"]
+    jp = tr.groupby([tr["nip"], tr["tanggal_selesai"].dt.year.rename("tahun")])["jp"].sum()
+    py = py.merge(jp.rename("jp").reset_index(), on=["nip", "tahun"], how="left")
+    py["jp"] = py["jp"].fillna(0)
+    return py
+
+
+def assessed(src) -> pd.DataFrame:
+    """Per person and year: meets the standard (no competency below it) and JPM."""
+    pn = src["penilaian_kompetensi"].assign(tahun=lambda d: d["tanggal"].dt.year)
+    latest = pn.sort_values("tanggal").groupby(["nip", "tahun", "kode_kompetensi"]).tail(1)
+    latest = latest.merge(src["pegawai"][["nip", "jenjang_jabatan", "kode_unit"]], on="nip")
+    latest = latest.merge(src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"])
+    latest["kurang"] = latest["level"] < latest["level_standar"]
+    per = latest.groupby(["nip", "tahun", "kode_unit"]).agg(
+        level=("level", "sum"), standar=("level_standar", "sum"), kurang=("kurang", "any")).reset_index()
+    per["memenuhi"] = ~per["kurang"]
+    per["jpm"] = np.minimum(100.0, 100.0 * per["level"] / per["standar"])
+    return per
+
+
+def pooled_ikm(surveys: pd.DataFrame) -> float:
+    """IKM of a set of responses: NRR per element over those who answered it, x 1/9, x 25."""
+    return rules.ikm_score([surveys[u].dropna().mean() for u in UNSUR_IKM])
