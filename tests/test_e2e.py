@@ -1,0 +1,185 @@
+"""End-to-end in a real browser (headless Debian Chromium via Playwright): pages render,
+charts draw, filters and links work, the URL reproduces the view.
+
+Select with `pytest -m e2e`, leave out with `pytest -m "not e2e"`. Screenshots of
+every page at 1366x768 go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import REPO
+from .test_ringkasan import expected_cards, src  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARTIFACTS = REPO / "tests" / "artifacts"
+PAGES = {  # url path -> what the page must show
+    "": "Ringkasan eksekutif", "cakupan-pelatihan": "Cakupan pelatihan", "kesenjangan-kompetensi": "Kesenjangan kompetensi",
+    "kepuasan-masyarakat": "Kepuasan masyarakat", "perbandingan-wilayah": "Perbandingan",
+    "dampak-pembinaan": "Dampak pembinaan", "unduh-data": "Unduh data", "tentang-data": "Tentang data",
+}
+HEADER = "text=ASN dalam pilihan ini"
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright belum terpasang")
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Chromium tidak ditemukan di {CHROMIUM} (pasang paket Debian chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(sqlite_demo, tmp_path_factory):
+    url, mart = sqlite_demo
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=url, MART_PATH=str(mart),
+               DATA_DIR=str(tmp_path_factory.mktemp("e2e-data")))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("streamlit tidak mulai dalam 60 detik")
+            time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page, url: str):
+    page.goto(url)
+    page.wait_for_selector(HEADER, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)  # let charts finish drawing
+
+
+def header(page) -> str:
+    return page.locator(HEADER).first.inner_text()
+
+
+def assert_healthy(page):
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "ringkasan" for p in PAGES])
+def test_every_page_renders_and_its_charts_draw(server, page, path):
+    open_page(page, f"{server}/{path}")
+    assert_healthy(page)
+    assert PAGES[path] in page.locator("h1").first.inner_text()
+    for chart in page.locator("[data-testid=stVegaLiteChart]").all():
+        marks = chart.locator("canvas, svg").first
+        box = marks.bounding_box()
+        assert box and box["width"] > 50 and box["height"] > 50
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path or 'ringkasan'}.png"))
+
+
+def test_home_cards_show_the_expected_figures(server, page, src):  # noqa: F811
+    open_page(page, f"{server}/?tahun=2025")
+    shown = {}
+    for metric in page.locator("[data-testid=stMetric]").all():
+        label = metric.locator("[data-testid=stMetricLabel]").inner_text().strip()
+        shown[label] = metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+    assert shown == expected_cards(src, 2025)
+
+
+def choose(page, label: str, option: str):
+    box = page.locator("[data-testid=stSelectbox]").filter(has_text=label).first
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(HEADER)
+
+
+def test_filter_changes_figures_and_url_reproduces_the_view(server, browser, page):
+    open_page(page, f"{server}/")
+    national = header(page)
+    choose(page, "Provinsi", "Jawa Tengah")
+    assert "provinsi=33" in page.url
+    jateng = header(page)
+    assert jateng != national and "Jawa Tengah" in jateng
+    fresh = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    open_page(fresh, page.url)
+    assert header(fresh) == jateng
+    fresh.context.close()
+
+
+def test_filters_survive_switching_pages(server, page):
+    open_page(page, f"{server}/?provinsi=32&tahun=2024")
+    before = header(page)
+    page.get_by_text("Data", exact=True).click()
+    page.get_by_text("Tentang data", exact=True).last.click()
+    page.wait_for_url(re.compile(r".*/tentang-data.*"))
+    page.wait_for_timeout(1500)
+    assert header(page) == before
+    assert "provinsi=32" in page.url and "tahun=2024" in page.url
+
+
+def test_clicking_a_province_tile_sets_the_filter(server, page):
+    page.set_viewport_size({"width": 1366, "height": 1400})
+    open_page(page, f"{server}/")
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.scroll_into_view_if_needed()
+    canvas = chart.locator("canvas, svg").first.bounding_box()
+    legend = 80  # the colour legend below the tiles
+    # Jawa Timur: column 7, row 4 of the 15 x 6 grid.
+    page.mouse.click(canvas["x"] + canvas["width"] * 7.5 / 15,
+                     canvas["y"] + (canvas["height"] - legend) * 4.5 / 6)
+    page.wait_for_url(re.compile(r".*provinsi=35.*"), timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert "Jawa Timur" in header(page)
+
+
+def test_attention_link_opens_the_detail_page_with_its_filter(server, page):
+    open_page(page, f"{server}/?provinsi=32")
+    link = page.locator("[data-testid=stPageLink] a").first
+    name = link.inner_text().split("—")[0].replace("arrow_forward", "").strip()
+    link.click()
+    page.wait_for_url(re.compile(r".*cakupan-pelatihan.*instansi=.*"), timeout=15_000)
+    page.wait_for_timeout(1500)
+    assert name in header(page) and "Jawa Barat" in header(page)
