@@ -583,7 +583,9 @@ class _Generator:
         ref_day = _d(sampai.year, sampai.month, sampai.day)
 
         unit_eff = np.exp(0.25 * self.unit_quality + rng.normal(0, 0.2, self.n_unit))
-        person_eff = np.exp(rng.normal(0, 0.45, self.n)) * np.where(self.p_jab <= 2, 1.25, 1.0)
+        # Leaders train more; PPPK less (their right is at most 24 JP a contract year).
+        person_eff = (np.exp(rng.normal(0, 0.45, self.n)) * np.where(self.p_jab <= 2, 1.25, 1.0)
+                      * np.where(self.p_pppk, 0.45, 1.0))
         self.unit_coverage = {}
         next_id = 1
         total_steps = len(self.years) * math.ceil(self.n / BATCH)

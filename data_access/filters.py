@@ -18,6 +18,7 @@ class Scope:
     """
     wilayah: frozenset[str] = frozenset()
     instansi: frozenset[str] = frozenset()
+    lihat_orang: bool = True  # may see person-level rows (names, masked NIP)
 
     @property
     def is_all(self) -> bool:

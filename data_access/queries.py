@@ -210,3 +210,190 @@ def perlu_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> 
         "kompetensi": e[e["rata_gap"] < 0].nsmallest(PERHATIAN_BARIS, "rata_gap"),
         "membaik": e[e["perubahan_cakupan"] > 0].nlargest(PERHATIAN_BARIS, "perubahan_cakupan"),
     }
+
+
+# --- training coverage (the 20 JP right) -----------------------------------------------------
+
+def _without_year(filters: Filters, scope: Scope) -> tuple[str, list]:
+    return where(filters.with_(tahun=None), scope)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def pelatihan_ringkasan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Per year (the selected one and the one before) and ASN type: employees, those reaching
+    the JP target, without any training, above the PPPK cap, total JP, and JP lacking to the
+    target (PNS: the sum over those below 20 JP of what they miss)."""
+    clause, params = _without_year(filters, scope)
+    return run(path, version, f"""
+        SELECT tahun, jenis_asn, sum(jumlah_pegawai)::BIGINT AS pegawai,
+               sum(jumlah_capai_target)::BIGINT AS capai, sum(jumlah_tanpa_pelatihan)::BIGINT AS tanpa,
+               sum(jumlah_lebih_batas_pppk)::BIGINT AS lebih_batas, sum(jumlah_jp) AS jp,
+               sum(jumlah_kekurangan_jp) AS kekurangan_jp
+        FROM pelatihan_tahun WHERE {clause} AND tahun IN (?, ?) GROUP BY ALL ORDER BY ALL""",
+               params + [filters.tahun, filters.tahun - 1])
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def distribusi_jp(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """How many PNS had how many JP in the year: 0 JP on its own, then bins of 5 JP
+    (1-4, 5-9, ...), 60 JP and more together. Columns dari, sampai (the bin's edges), jumlah."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        WITH bins AS (
+            SELECT CASE WHEN jp = 0 THEN 0 WHEN jp < 5 THEN 1 WHEN jp >= 60 THEN 60
+                        ELSE floor(jp / 5) * 5 END AS dari
+            FROM pegawai_tahun JOIN segmen USING (segmen)
+            WHERE jenis_asn = 'PNS' AND {clause})
+        SELECT dari::INTEGER AS dari,
+               (CASE WHEN dari = 0 THEN 1 WHEN dari = 1 THEN 5 ELSE dari + 5 END)::INTEGER AS sampai,
+               count(*)::BIGINT AS jumlah
+        FROM bins GROUP BY dari ORDER BY dari""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def kemajuan_bulanan(path: str, version: str, scope: Scope, filters: Filters,
+                     sampai_bulan: int = 12) -> pd.DataFrame:
+    """Cumulative JP per PNS at the end of each month, for the selected year (up to
+    `sampai_bulan`, the last month with data) and the year before (all twelve months)."""
+    clause, params = _without_year(filters, scope)
+    year = filters.tahun
+    return run(path, version, f"""
+        WITH pns AS (SELECT tahun, sum(jumlah_pegawai) AS n FROM pelatihan_tahun
+                     WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?) GROUP BY tahun),
+             jp AS (SELECT tahun, bulan, sum(jumlah_jp) AS jp FROM pelatihan_bulan
+                    WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?) GROUP BY ALL),
+             grid AS (SELECT pns.tahun, m.range::INTEGER AS bulan, pns.n
+                      FROM pns CROSS JOIN range(1, 13) m
+                      WHERE pns.tahun < ? OR m.range <= ?)
+        SELECT g.tahun, g.bulan,
+               sum(coalesce(jp.jp, 0)) OVER (PARTITION BY g.tahun ORDER BY g.bulan) / g.n AS jp_per_pns
+        FROM grid g LEFT JOIN jp USING (tahun, bulan) ORDER BY g.tahun, g.bulan""",
+               params + [year, year - 1] + params + [year, year - 1] + [year, sampai_bulan])
+
+
+def tingkat_berikut(filters: Filters) -> tuple[str, str]:
+    """The level one step below the region and agency filter: (column, label)."""
+    if filters.kode_instansi:
+        return "kode_unit", "unit kerja"
+    if filters.kode_kabkota:
+        return "kode_instansi", "instansi"
+    if filters.kode_provinsi:
+        return "kode_kabkota", "kabupaten/kota"
+    return "kode_provinsi", "provinsi"
+
+
+_NAMES = {
+    "kode_unit": "SELECT kode, nama FROM unit_kerja",
+    "kode_instansi": "SELECT kode, nama FROM instansi",
+    "kode_kabkota": "SELECT kode, nama FROM wilayah",
+    "kode_provinsi": "SELECT kode, nama FROM wilayah",
+}
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def cakupan_per_wilayah(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """PNS coverage per entity one level below the region and agency filter, lowest first."""
+    column, _ = tingkat_berikut(filters)
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT c.kode, n.nama, c.pns, c.capai, c.capai / c.pns AS cakupan, c.kekurangan_jp
+        FROM (SELECT {column} AS kode, sum(jumlah_pegawai)::BIGINT AS pns,
+                     sum(jumlah_capai_target)::BIGINT AS capai, sum(jumlah_kekurangan_jp) AS kekurangan_jp
+              FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
+        JOIN ({_NAMES[column]}) n ON n.kode = c.kode
+        WHERE c.pns > 0 ORDER BY cakupan, n.nama""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def cakupan_nasional(path: str, version: str, filters: Filters) -> float | None:
+    """The national PNS coverage under the same year and person filters: a benchmark every
+    user may see (one figure, no region's rows), so it is computed without the scope."""
+    national = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
+                             jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    clause, params = where(national)
+    value = run(path, version, f"""SELECT sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0)
+        FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
+    return None if pd.isna(value) else float(value)
+
+
+RINCIAN = {"kelompok_golongan": "Golongan", "jenis_jabatan": "Jenis jabatan",
+           "jenis_kelamin": "Jenis kelamin", "pendidikan": "Pendidikan"}
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def cakupan_rincian(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """PNS coverage broken down by rank group, job type, sex and education (one grouping
+    each): columns dimensi, nilai, pns, capai, cakupan."""
+    clause, params = where(filters, scope)
+    frames = []
+    for dimension in RINCIAN:
+        frames.append(run(path, version, f"""
+            SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_pegawai)::BIGINT AS pns,
+                   sum(jumlah_capai_target)::BIGINT AS capai,
+                   sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
+            FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY {dimension}
+            HAVING sum(jumlah_pegawai) > 0 ORDER BY {dimension}""", params))
+    out = pd.concat(frames, ignore_index=True)
+    order = {v: i for i, v in enumerate(ref.PENDIDIKAN + ref.JENIS_JABATAN + ["I", "II", "III", "IV", "L", "P"])}
+    return out.sort_values(["dimensi", "nilai"], key=lambda s: s.map(order) if s.name == "nilai" else s)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def cara_pengembangan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """JP, activities and participants per route (jalur), kind (jenis) and mode (moda)."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT jalur, jenis, moda, sum(jumlah_jp) AS jp, sum(jumlah_kegiatan)::BIGINT AS kegiatan,
+               sum(jumlah_peserta)::BIGINT AS peserta
+        FROM pelatihan_jenis WHERE {clause} GROUP BY ALL ORDER BY jp DESC""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def daring_per_3t(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Share of JP delivered online (daring) in 3T regions against the others."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT daerah_3t = 1 AS daerah_3t, sum(jumlah_jp) AS jp, sum(jumlah_jp_daring) AS jp_daring,
+               sum(jumlah_jp_daring) / nullif(sum(jumlah_jp), 0) AS bagian_daring
+        FROM pelatihan_tahun WHERE {clause} GROUP BY 1 ORDER BY 1""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def unit_cakupan_terendah(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Every unit in the selection with its PNS, those below 20 JP and the JP they lack,
+    lowest coverage first: the planner's list."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT u.nama AS unit_kerja, u.nama_instansi AS instansi, c.pns, c.pns - c.capai AS di_bawah_target,
+               c.capai / c.pns AS cakupan, c.kekurangan_jp
+        FROM (SELECT kode_unit, sum(jumlah_pegawai)::BIGINT AS pns, sum(jumlah_capai_target)::BIGINT AS capai,
+                     sum(jumlah_kekurangan_jp) AS kekurangan_jp
+              FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
+        JOIN unit_kerja u ON u.kode = c.kode_unit
+        WHERE c.pns > 0 ORDER BY cakupan, c.kekurangan_jp DESC, u.nama""", params)
+
+
+def mask_nip(column: str = "nip") -> str:
+    """SQL that shows a NIP as 19************2001: the birth date and TMT it carries are
+    personal data (UU 27/2022)."""
+    return f"left({column}, 2) || repeat('*', 12) || right({column}, 4)"
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters,
+                        limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """PNS below the JP target in the year with their JP so far, fewest JP first, NIP
+    masked; and how many there are in all. Person-level: only for roles allowed to see people."""
+    if not scope.lihat_orang:
+        raise PermissionError("Peran ini tidak berhak melihat data orang per orang.")
+    clause, params = where(filters, scope)
+    target = float(run(path, version, "SELECT nilai FROM meta WHERE kunci = 'target_jp_pns'").iloc[0, 0])
+    below = f"""SELECT nip, jp FROM pegawai_tahun JOIN segmen USING (segmen)
+                WHERE jenis_asn = 'PNS' AND jp < ? AND {clause}"""
+    total = int(run(path, version, f"SELECT count(*) FROM ({below})", [target] + params).iloc[0, 0])
+    rows = run(path, version, f"""
+        SELECT {mask_nip('p.nip')} AS nip, p.nama, p.golongan, p.jenjang_jabatan, u.nama AS unit_kerja,
+               x.jp, ? - x.jp AS kekurangan_jp
+        FROM ({below}) x JOIN pegawai p ON p.nip = x.nip JOIN unit_kerja u ON u.kode = p.kode_unit
+        ORDER BY x.jp, p.nama {f'LIMIT {int(limit)}' if limit else ''}""", [target, target] + params)
+    return rows, total

@@ -60,9 +60,7 @@ cards[4].caption(f"Mutu **{category[1]}** · {fmt.angka(now['unit_survei'])} uni
 if any(getattr(f, p) for p in ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")):
     st.caption("IKM menilai unit layanan, bukan pegawai: filter jenis ASN, jabatan, golongan, dan "
                "jenis kelamin tidak berlaku untuk IKM.")
-if k.info.data_per and k.info.data_per.year == year and (k.info.data_per.month, k.info.data_per.day) != (12, 31):
-    st.caption(f":material/schedule: Tahun {year} masih berjalan: data sampai {fmt.tanggal(k.info.data_per)}, "
-               f"dibandingkan dengan tahun penuh {year - 1}.")
+frame.partial_year_note(k)
 
 map_area = st.container()
 attention = st.container()

@@ -43,7 +43,7 @@ def test_dates():
 
 def test_chart_spec_carries_indonesian_locale():
     chart = charts.localized(alt.Chart(pd.DataFrame({"x": [1500.5]})).mark_bar().encode(x="x:Q"))
-    embed = chart.to_dict()["usermeta"]["embedOptions"]
-    assert embed["formatLocale"]["decimal"] == "," and embed["formatLocale"]["thousands"] == "."
-    assert embed["timeFormatLocale"]["months"][10] == "November"
-    assert embed["timeFormatLocale"]["shortDays"][1] == "Sen"
+    locale = chart.to_dict()["config"]["locale"]
+    assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "."
+    assert locale["time"]["months"][10] == "November"
+    assert locale["time"]["shortDays"][1] == "Sen"

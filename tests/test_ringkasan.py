@@ -90,4 +90,4 @@ def test_tile_map_has_38_tiles_with_the_right_codes():
     assert by_code["32"]["label"] == "60%" and by_code["32"]["dipilih"]
     assert by_code["11"]["label"] == "–"  # no data: drawn grey, no value
     assert any(p["name"] == "provinsi" for p in spec["params"])  # click selects a province
-    assert spec["usermeta"]["embedOptions"]["formatLocale"]["decimal"] == ","
+    assert spec["config"]["locale"]["number"]["decimal"] == ","

@@ -2,8 +2,7 @@
 
 Vega-Lite formats numbers with d3-format: the locale below makes `,` group with a
 point and `.` mark decimals with a comma, and names months and days in Indonesian,
-wherever the chart is rendered (Streamlit passes `usermeta.embedOptions` to
-vega-embed).
+wherever the chart is rendered.
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ TIME_LOCALE = {
 
 
 def localized(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with the Indonesian number and time locale in its spec."""
-    return chart.properties(usermeta={"embedOptions": {"formatLocale": FORMAT_LOCALE,
-                                                       "timeFormatLocale": TIME_LOCALE}})
+    """The chart with the Indonesian number and time locale in its spec (Vega's
+    config.locale, which the renderer applies to every format in the chart)."""
+    return chart.configure(locale=alt.Locale(number=FORMAT_LOCALE, time=TIME_LOCALE))
 
 
 # Tile-grid map: one equal square per province on a rough geographic grid (column, row).
@@ -89,9 +88,8 @@ def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
                                alt.value("black"))
     names = base.mark_text(dy=-9, fontSize=10).encode(text="singkatan:N", color=text_color)
     values = base.mark_text(dy=8, fontSize=12, fontWeight="bold").encode(text="label:N", color=text_color)
-    chart = alt.layer(squares, names, values).properties(
-        width=TILE * 15, height=TILE * 6).configure_view(strokeWidth=0)
-    return localized(chart)
+    chart = alt.layer(squares, names, values).properties(width=TILE * 15, height=TILE * 6)
+    return localized(chart).configure_view(strokeWidth=0)
 
 
 def _middle(values: pd.Series) -> float:
@@ -100,3 +98,107 @@ def _middle(values: pd.Series) -> float:
     if pd.isna(lo) or pd.isna(hi):
         return 0.0
     return lo + (hi - lo) * 0.45
+
+
+# --- training coverage ------------------------------------------------------------------------
+
+BIRU, JINGGA, ABU = "#0072B2", "#E69F00", "#9e9e9e"  # Okabe-Ito: reached / below / reference
+
+
+def jp_histogram(data: pd.DataFrame, target: float) -> alt.LayerChart:
+    """PNS by JP in the year (bins with edges dari..sampai), below the target in orange,
+    the target as a dashed rule."""
+    df = data.copy()
+    df["rentang"] = [("0 JP (tanpa pelatihan)" if a == 0 else f"≥ {a} JP" if a >= 60 else f"{a}–{b - 1} JP")
+                     for a, b in zip(df["dari"], df["sampai"])]
+    df["status"] = ["Mencapai target" if a >= target else "Di bawah target" for a in df["dari"]]
+    # 0 JP is drawn left of the axis origin, as wide as the other bins, so it can be seen.
+    zero = df["dari"] == 0
+    df.loc[zero, "dari"], df.loc[zero, "sampai"] = -5, 0
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("dari:Q", bin="binned", title="JP per PNS dalam setahun (paling kiri: 0 JP)",
+                axis=alt.Axis(values=list(range(0, 65, 5)))),
+        x2="sampai:Q",
+        y=alt.Y("jumlah:Q", title="Jumlah PNS", axis=alt.Axis(format=",d")),
+        color=alt.Color("status:N", scale=alt.Scale(domain=["Di bawah target", "Mencapai target"],
+                                                    range=[JINGGA, BIRU]), legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("rentang:N", title="JP"), alt.Tooltip("jumlah:Q", title="PNS", format=",d")])
+    return localized(alt.layer(bars, _target_rule(target, f"Target {target:g} JP")).properties(height=260))
+
+
+def _target_rule(x: float, text: str) -> alt.LayerChart:
+    rule_df = pd.DataFrame({"x": [x], "teks": [text]})
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 4], color="#333333").encode(x="x:Q")
+    label = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
+        x="x:Q", y=alt.value(8), text="teks:N")
+    return alt.layer(rule, label)
+
+
+def jp_progress(data: pd.DataFrame, year: int, target: float) -> alt.LayerChart:
+    """Cumulative JP per PNS by month: the selected year, the year before, and the straight
+    path to the target."""
+    df = data.assign(seri=data["tahun"].astype(str))
+    path = pd.DataFrame({"bulan": range(1, 13)}).assign(
+        jp_per_pns=lambda d: target * d["bulan"] / 12, seri=f"Jalur ke {target:g} JP")
+    everything = pd.concat([df[["bulan", "jp_per_pns", "seri"]], path])
+    everything["nama_bulan"] = everything["bulan"].map(lambda m: BULAN[m - 1])
+    order = [str(year), str(year - 1), f"Jalur ke {target:g} JP"]
+    chart = alt.Chart(everything).mark_line(point=True).encode(
+        x=alt.X("bulan:O", title=None, axis=alt.Axis(labelExpr=_month_label_expr(), labelAngle=0)),
+        y=alt.Y("jp_per_pns:Q", title="JP per PNS (kumulatif)", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("seri:N", scale=alt.Scale(domain=order, range=[BIRU, ABU, "#333333"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        strokeDash=alt.StrokeDash("seri:N", scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [5, 4]]),
+                                  legend=None),
+        tooltip=[alt.Tooltip("seri:N", title="Seri"), alt.Tooltip("nama_bulan:N", title="Akhir bulan"),
+                 alt.Tooltip("jp_per_pns:Q", title="JP per PNS", format=",.1f")])
+    return localized(chart.properties(height=260))
+
+
+def _month_label_expr() -> str:
+    return "[" + ",".join(f"'{m}'" for m in BULAN_SINGKAT) + "][datum.value - 1]"
+
+
+def coverage_bars(data: pd.DataFrame, category: str, title: str, benchmark: float | None = None,
+                  benchmark_label: str = "Nasional", sort: bool = True) -> alt.LayerChart:
+    """Horizontal bars of PNS coverage per category, optionally with a benchmark rule."""
+    df = data.copy()
+    bars = alt.Chart(df).mark_bar(color=BIRU).encode(
+        y=alt.Y(f"{category}:N", title=None, sort="x" if sort else None,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        x=alt.X("cakupan:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        tooltip=[alt.Tooltip(f"{category}:N", title="Nama"),
+                 alt.Tooltip("cakupan:Q", title="Cakupan 20 JP", format=".1%"),
+                 alt.Tooltip("pns:Q", title="PNS", format=",d")])
+    text = bars.mark_text(align="left", dx=3, fontSize=11, color="#333333").encode(
+        text=alt.Text("cakupan:Q", format=".0%"))
+    layers = [bars, text]
+    if benchmark is not None:
+        rule_df = pd.DataFrame({"x": [benchmark], "teks": [f"{benchmark_label} {benchmark:.0%}".replace(".", ",")]})
+        layers.append(alt.Chart(rule_df).mark_rule(strokeDash=[5, 4], color=JINGGA, size=2).encode(
+            x="x:Q", tooltip=alt.Tooltip("teks:N", title="Pembanding")))
+    return localized(alt.layer(*layers).properties(height=alt.Step(24)))
+
+
+def delivery_bars(data: pd.DataFrame) -> alt.Chart:
+    """JP per kind of development, coloured by route (klasikal / nonklasikal)."""
+    df = data.groupby(["jalur", "jenis"], as_index=False)[["jp", "peserta"]].sum()
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("jenis:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
+        x=alt.X("jp:Q", title="Jumlah JP", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("jalur:N", scale=alt.Scale(domain=["klasikal", "nonklasikal"], range=[BIRU, JINGGA]),
+                        legend=alt.Legend(title="Jalur", orient="top")),
+        tooltip=[alt.Tooltip("jenis:N", title="Jenis"), alt.Tooltip("jalur:N", title="Jalur"),
+                 alt.Tooltip("jp:Q", title="JP", format=",.0f"),
+                 alt.Tooltip("peserta:Q", title="Peserta", format=",d")])
+    return localized(chart.properties(height=alt.Step(22)))
+
+
+def share_bars(data: pd.DataFrame, category: str, value: str, title: str) -> alt.Chart:
+    """Horizontal bars of a share (0..1) per category, value printed."""
+    bars = alt.Chart(data).mark_bar(color=BIRU).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False)),
+        x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=".1%")])
+    text = bars.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=".1%"))
+    return localized(alt.layer(bars, text).properties(height=alt.Step(30)))

@@ -238,3 +238,40 @@ def link_params(**overrides) -> dict[str, str]:
     filters (by Filters field name) changed."""
     values = {**context().filters.active(), **overrides}
     return {spec.key: str(values[spec.field]) for spec in SPECS if values.get(spec.field) is not None}
+
+
+def table(df, percent: tuple | list = (), decimals: int = 1) -> None:
+    """A table with Indonesian number formatting (1.234; 12,5%). Shares listed in `percent`
+    are 0..1; other floats get `decimals`. Downloads carry the raw numbers instead."""
+    import pandas as pd
+
+    shown = df.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if column in percent:
+            shown[column] = series.map(fmt.persen)
+        elif pd.api.types.is_integer_dtype(series):
+            shown[column] = series.map(fmt.angka)
+        elif pd.api.types.is_float_dtype(series):
+            whole = series.dropna().eq(series.dropna().round()).all()
+            shown[column] = series.map(lambda v: fmt.angka(v, 0 if whole else decimals))
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def chart_and_table(chart, df, percent: tuple | list = ()) -> None:
+    """A chart with its table one click away."""
+    chart_tab, table_tab = st.tabs(["Grafik", "Tabel"])
+    with chart_tab:
+        st.altair_chart(chart, width="stretch")
+    with table_tab:
+        table(df, percent)
+
+
+def partial_year_note(k: Konteks) -> bool:
+    """Say so when the selected year is still running; True if it is."""
+    per, year = k.info.data_per, k.filters.tahun
+    if per is None or per.year != year or (per.month, per.day) == (12, 31):
+        return False
+    st.caption(f":material/schedule: Tahun {year} masih berjalan: data sampai {fmt.tanggal(per)}, "
+               f"dibandingkan dengan tahun penuh {year - 1}.")
+    return True
