@@ -397,3 +397,137 @@ def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters,
         FROM ({below}) x JOIN pegawai p ON p.nip = x.nip JOIN unit_kerja u ON u.kode = p.kode_unit
         ORDER BY x.jp, p.nama {f'LIMIT {int(limit)}' if limit else ''}""", [target, target] + params)
     return rows, total
+
+
+# --- citizen satisfaction (IKM, PermenPANRB 14/2017) ------------------------------------------
+
+PERIODE = {"tahun": None, "semester": "semester", "triwulan": "triwulan"}
+
+
+def periode_sebelumnya(tahun: int, jenis: str, ke: int | None) -> tuple[int, str, int | None]:
+    """The period before: last year, the previous semester or the previous quarter."""
+    if jenis == "tahun":
+        return tahun - 1, jenis, None
+    last = 2 if jenis == "semester" else 4
+    return (tahun - 1, jenis, last) if ke == 1 else (tahun, jenis, ke - 1)
+
+
+def _periode(tahun: int, jenis: str, ke: int | None) -> tuple[str, list]:
+    if jenis == "tahun":
+        return "tahun = ?", [tahun]
+    return f"tahun = ? AND {PERIODE[jenis]} = ?", [tahun, ke]
+
+
+def _unsur_columns() -> str:
+    return ", ".join(f"sum(jumlah_{u}) AS jumlah_{u}, sum(responden_{u}) AS responden_{u}" for u in ref.UNSUR_IKM)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def ikm_periode(path: str, version: str, scope: Scope, filters: Filters,
+                tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.Series:
+    """Pooled IKM of the selection in one period: respondents, units surveyed, and per
+    element the answer sum and the number who answered (`jumlah_u1`, `responden_u1`, ...)."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    period, period_params = _periode(tahun, jenis, ke)
+    row = run(path, version, f"""
+        SELECT coalesce(sum(jumlah_responden), 0)::BIGINT AS responden,
+               count(DISTINCT kode_unit)::BIGINT AS unit, {_ikm_expr()} AS ikm, {_unsur_columns()}
+        FROM ikm_sel WHERE {clause} AND {period}""", params + period_params)
+    return row.iloc[0]
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def ikm_tren(path: str, version: str, scope: Scope, filters: Filters, jenis: str = "tahun") -> pd.DataFrame:
+    """Pooled IKM per period over all years: per year, semester or quarter."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    part = PERIODE[jenis]
+    key = f"tahun, {part}" if part else "tahun"
+    return run(path, version, f"""
+        SELECT tahun{f', {part} AS ke' if part else ', NULL::INTEGER AS ke'},
+               sum(jumlah_responden)::BIGINT AS responden, {_ikm_expr()} AS ikm
+        FROM ikm_sel WHERE {clause} GROUP BY {key} ORDER BY {key}""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def ikm_unsur(path: str, version: str, scope: Scope, filters: Filters,
+              tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
+    the 1..4 scale over those who answered it, and its respondents."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    period, period_params = _periode(tahun, jenis, ke)
+    wide = run(path, version, f"""
+        SELECT jenis_layanan, {_unsur_columns()} FROM ikm_sel
+        WHERE {clause} AND {period} GROUP BY GROUPING SETS ((jenis_layanan), ())""",
+               params + period_params)
+    rows = []
+    for _, r in wide.iterrows():
+        for u, nama in ref.UNSUR_IKM.items():
+            n = r[f"responden_{u}"]
+            rows.append({"jenis_layanan": r["jenis_layanan"], "unsur": u.upper(), "nama_unsur": nama,
+                         "nrr": r[f"jumlah_{u}"] / n if n else None, "responden": int(n or 0)})
+    return pd.DataFrame(rows, columns=["jenis_layanan", "unsur", "nama_unsur", "nrr", "responden"])
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def ikm_per_unit(path: str, version: str, scope: Scope, filters: Filters,
+                 tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Every surveyed unit in the selection with its respondents and pooled IKM, lowest first."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    period, period_params = _periode(tahun, jenis, ke)
+    return run(path, version, f"""
+        SELECT s.kode_unit, u.nama AS unit_kerja, u.nama_instansi AS instansi, u.jenis_layanan,
+               s.responden, s.ikm
+        FROM (SELECT kode_unit, sum(jumlah_responden)::BIGINT AS responden, {_ikm_expr()} AS ikm
+              FROM ikm_sel WHERE {clause} AND {period} GROUP BY kode_unit) s
+        JOIN unit_kerja u ON u.kode = s.kode_unit
+        ORDER BY s.ikm, u.nama""", params + period_params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def kecukupan_sampel(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Per unit surveyed in the selected year: respondents received, service users that year
+    (volume_layanan; empty when unknown) and the Krejcie-Morgan minimum for that volume."""
+    from .rules import krejcie_morgan
+
+    clause, params = where(filters, scope, person=False)
+    df = run(path, version, f"""
+        SELECT u.nama AS unit_kerja, u.nama_instansi AS instansi, s.responden, v.jumlah_penerima
+        FROM (SELECT kode_unit, tahun, sum(jumlah_responden)::BIGINT AS responden FROM ikm_sel
+              WHERE {clause} GROUP BY ALL) s
+        JOIN unit_kerja u ON u.kode = s.kode_unit
+        LEFT JOIN volume_layanan v ON v.kode_unit = s.kode_unit AND v.tahun = s.tahun
+        ORDER BY u.nama""", params)
+    df["sampel_minimum"] = df["jumlah_penerima"].map(
+        lambda n: krejcie_morgan(int(n)) if pd.notna(n) else None).astype("Int64")
+    df["status"] = [
+        "volume tidak diketahui" if pd.isna(minimum) else
+        "sampel belum memadai" if got < minimum else "memadai"
+        for got, minimum in zip(df["responden"], df["sampel_minimum"])]
+    return df
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def profil_responden(path: str, version: str, scope: Scope, filters: Filters,
+                     tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    period, period_params = _periode(tahun, jenis, ke)
+    frames = []
+    for dimension in ("jenis_kelamin", "kelompok_usia", "pendidikan", "pekerjaan"):
+        frames.append(run(path, version, f"""
+            SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_responden)::BIGINT AS jumlah
+            FROM responden_sel WHERE {clause} AND {period} GROUP BY 2 ORDER BY 2""", params + period_params))
+    return pd.concat(frames, ignore_index=True)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+def saran_terbaru(path: str, version: str, scope: Scope, filters: Filters,
+                  tahun: int, jenis: str = "tahun", ke: int | None = None, limit: int = 15) -> pd.DataFrame:
+    """The latest suggestions, newest first; the mart keeps no respondent identity."""
+    clause, params = where(filters.with_(tahun=None), scope, person=False, alias="s")
+    period, period_params = _periode(tahun, jenis, ke)  # unit_kerja has no period columns
+    return run(path, version, f"""
+        SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
+        FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit
+        WHERE {clause} AND {period} ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""",
+               params + period_params)

@@ -232,7 +232,8 @@ SELECT year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INT
 FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit GROUP BY ALL;
 
 CREATE TABLE mart.saran AS
-SELECT s.tanggal, year(s.tanggal)::INTEGER AS tahun, u.kode_provinsi, u.kode_kabkota,
+SELECT s.tanggal, year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INTEGER AS semester,
+       ((month(s.tanggal) - 1) // 3 + 1)::INTEGER AS triwulan, u.kode_provinsi, u.kode_kabkota,
        u.jenis_instansi, u.kode_instansi, s.kode_unit, s.jenis_layanan, trim(s.saran) AS saran
 FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit
 WHERE s.saran IS NOT NULL AND trim(s.saran) <> ''

@@ -202,3 +202,76 @@ def share_bars(data: pd.DataFrame, category: str, value: str, title: str) -> alt
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=".1%")])
     text = bars.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=".1%"))
     return localized(alt.layer(bars, text).properties(height=alt.Step(30)))
+
+
+# --- satisfaction (IKM) ------------------------------------------------------------------------
+
+IKM_BANDS = pd.DataFrame({  # PermenPANRB 14/2017, on the 25..100 score
+    "mutu": ["D", "C", "B", "A"], "kinerja": ["Tidak Baik", "Kurang Baik", "Baik", "Sangat Baik"],
+    "dari": [25.0, 65.0, 76.61, 88.31], "sampai": [65.0, 76.61, 88.31, 100.0],
+    "warna": ["#f4cccc", "#fde9c9", "#dbeaf7", "#cfe8dc"]})
+
+
+def ikm_trend(data: pd.DataFrame, low: float | None = None) -> alt.LayerChart:
+    """Pooled IKM per period (column `periode`, in order) over the A-D bands."""
+    bottom = min(60.0, float(data["ikm"].min()) - 3) if low is None and not data.empty else (low or 60.0)
+    bands = IKM_BANDS.assign(dari=IKM_BANDS["dari"].clip(lower=bottom))
+    bands = bands[bands["sampai"] > bottom]
+    order = list(data["periode"])
+    band_layer = alt.Chart(bands).mark_rect(opacity=0.8).encode(
+        y=alt.Y("dari:Q", scale=alt.Scale(domain=[bottom, 100]), title="IKM"), y2="sampai:Q",
+        color=alt.Color("warna:N", scale=None),
+        tooltip=[alt.Tooltip("mutu:N", title="Mutu"), alt.Tooltip("kinerja:N", title="Kinerja")])
+    band_text = alt.Chart(bands).mark_text(align="right", dx=-4, fontWeight="bold", color="#555555").encode(
+        y=alt.Y("tengah:Q"), x=alt.value(0), text="mutu:N").transform_calculate(
+        tengah="(datum.dari + datum.sampai) / 2")
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60), color=BIRU, strokeWidth=3).encode(
+        x=alt.X("periode:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("ikm:Q", scale=alt.Scale(domain=[bottom, 100])),
+        tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("ikm:Q", title="IKM", format=",.2f"),
+                 alt.Tooltip("responden:Q", title="Responden", format=",d")])
+    return localized(alt.layer(band_layer, band_text, line).properties(height=280))
+
+
+def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
+    """NRR per element on the 1..4 scale; the weakest element in orange."""
+    df = data.copy()
+    weakest = df["nrr"].min()
+    df["label"] = df["unsur"] + " " + df["nama_unsur"]
+    df["terlemah"] = df["nrr"] == weakest
+    df["konversi"] = df["nrr"] * 25
+    bars = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
+        x=alt.X("nrr:Q", scale=alt.Scale(domain=[1, 4]), title="Nilai rata-rata (1–4)"),
+        x2=alt.datum(1),  # the scale starts at 1, the lowest answer
+        color=alt.condition("datum.terlemah", alt.value(JINGGA), alt.value(BIRU)),
+        tooltip=[alt.Tooltip("label:N", title="Unsur"), alt.Tooltip("nrr:Q", title="NRR", format=",.2f"),
+                 alt.Tooltip("konversi:Q", title="Nilai konversi (×25)", format=",.2f"),
+                 alt.Tooltip("responden:Q", title="Menjawab", format=",d")])
+    text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("nrr:Q", format=",.2f"))
+    return localized(alt.layer(bars, text).properties(height=alt.Step(26)))
+
+
+def unsur_heatmap(data: pd.DataFrame) -> alt.LayerChart:
+    """NRR per service type (rows) and element (columns)."""
+    base = alt.Chart(data).encode(
+        x=alt.X("unsur:N", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("jenis_layanan:N", title=None, axis=alt.Axis(labelLimit=220)),
+        tooltip=[alt.Tooltip("jenis_layanan:N", title="Layanan"), alt.Tooltip("nama_unsur:N", title="Unsur"),
+                 alt.Tooltip("nrr:Q", title="NRR", format=",.2f"),
+                 alt.Tooltip("responden:Q", title="Menjawab", format=",d")])
+    cells = base.mark_rect().encode(color=alt.Color("nrr:Q", title="NRR", scale=alt.Scale(scheme="viridis")))
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("nrr:Q", format=",.2f"),
+        color=alt.condition("datum.nrr > 3.2", alt.value("black"), alt.value("white")))
+    return localized(alt.layer(cells, text).properties(height=alt.Step(28)))
+
+
+def count_bars(data: pd.DataFrame, category: str, title: str) -> alt.LayerChart:
+    """Counts per category, value printed."""
+    bars = alt.Chart(data).mark_bar(color=BIRU).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("jumlah:Q", title=title, axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("jumlah:Q", title=title, format=",d")])
+    text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("jumlah:Q", format=",d"))
+    return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
