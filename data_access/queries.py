@@ -531,3 +531,111 @@ def saran_terbaru(path: str, version: str, scope: Scope, filters: Filters,
         FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit
         WHERE {clause} AND {period} ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""",
                params + period_params)
+
+
+# --- competency gaps (PermenPANRB 38/2017) ----------------------------------------------------
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def kompetensi_ringkasan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Per year (the selected one and the one before), as of the year's end: employees on the
+    payroll, assessed (with a standard for their job level), without a standard, meeting the
+    standard, JPM total, JPM categories, and how recent the latest assessment is."""
+    clause, params = _without_year(filters, scope)
+    years = [filters.tahun, filters.tahun - 1]
+    return run(path, version, f"""
+        WITH staff AS (SELECT tahun, sum(jumlah_pegawai) AS pegawai FROM pelatihan_tahun
+                       WHERE {clause} AND tahun IN (?, ?) GROUP BY tahun),
+             k AS (SELECT tahun, sum(jumlah_dinilai) AS dinilai, sum(jumlah_tanpa_standar) AS tanpa_standar,
+                          sum(jumlah_memenuhi_standar) AS memenuhi, sum(jumlah_jpm) AS jpm_total,
+                          sum(jumlah_optimal) AS optimal, sum(jumlah_cukup_optimal) AS cukup,
+                          sum(jumlah_kurang_optimal) AS kurang, sum(jumlah_dinilai_1_tahun) AS baru_1,
+                          sum(jumlah_dinilai_1_3_tahun) AS baru_3, sum(jumlah_dinilai_lebih_3_tahun) AS lama
+                   FROM kompetensi_pegawai_sel WHERE {clause} AND tahun IN (?, ?) GROUP BY tahun)
+        SELECT staff.tahun, staff.pegawai::BIGINT AS pegawai, coalesce(k.dinilai, 0)::BIGINT AS dinilai,
+               coalesce(k.tanpa_standar, 0)::BIGINT AS tanpa_standar, coalesce(k.memenuhi, 0)::BIGINT AS memenuhi,
+               k.jpm_total / nullif(k.dinilai, 0) AS jpm, coalesce(k.optimal, 0)::BIGINT AS optimal,
+               coalesce(k.cukup, 0)::BIGINT AS cukup, coalesce(k.kurang, 0)::BIGINT AS kurang,
+               coalesce(k.baru_1, 0)::BIGINT AS baru_1, coalesce(k.baru_3, 0)::BIGINT AS baru_3,
+               coalesce(k.lama, 0)::BIGINT AS lama
+        FROM staff LEFT JOIN k USING (tahun) ORDER BY staff.tahun""", params + years + params + years)
+
+
+_KOMPETENSI_NAMA = "(SELECT kode AS kode_kompetensi, nama AS nama_kompetensi, kelompok FROM kompetensi)"
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def gap_per_wilayah(path: str, version: str, scope: Scope, filters: Filters, rows: int = 40) -> pd.DataFrame:
+    """Average gap (assessed minus required) per competency for each entity one level below
+    the filter; the `rows` entities with the widest average gap when there are more."""
+    column, _ = tingkat_berikut(filters)
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        WITH cells AS (SELECT {column} AS kode, kode_kompetensi, sum(jumlah_gap) AS gap,
+                              sum(jumlah_dinilai)::BIGINT AS dinilai
+                       FROM kompetensi_sel WHERE {clause} GROUP BY 1, 2),
+             worst AS (SELECT kode FROM cells GROUP BY kode ORDER BY sum(gap) / sum(dinilai), kode LIMIT {int(rows)})
+        SELECT n.nama, c.kode_kompetensi, k.nama_kompetensi, k.kelompok, c.gap / c.dinilai AS rata_gap, c.dinilai
+        FROM cells c JOIN worst USING (kode) JOIN ({_NAMES[column]}) n ON n.kode = c.kode
+        JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        ORDER BY n.nama, c.kode_kompetensi""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def gap_per_jenjang(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Average gap per job type and job level, over all competencies with a standard."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT jenis_jabatan, jenjang_jabatan, sum(jumlah_gap) / sum(jumlah_dinilai) AS rata_gap,
+               sum(jumlah_dinilai)::BIGINT AS dinilai,
+               sum(jumlah_di_bawah_standar) / sum(jumlah_dinilai) AS bagian_di_bawah
+        FROM kompetensi_sel WHERE {clause} GROUP BY ALL ORDER BY jenis_jabatan, jenjang_jabatan""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def gap_tren(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Average gap per competency for every year (as of each year's end)."""
+    clause, params = _without_year(filters, scope)
+    return run(path, version, f"""
+        SELECT tahun, kode_kompetensi, k.nama_kompetensi, sum(jumlah_gap) / sum(jumlah_dinilai) AS rata_gap,
+               sum(jumlah_dinilai)::BIGINT AS dinilai
+        FROM kompetensi_sel JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        WHERE {clause} GROUP BY ALL ORDER BY kode_kompetensi, tahun""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+def kebutuhan_pengembangan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Per competency: assessed, below the standard, by how many levels in all and on average,
+    and how many of those below had training aimed at it after their assessment."""
+    clause, params = where(filters, scope)
+    return run(path, version, f"""
+        SELECT kode_kompetensi, k.nama_kompetensi, k.kelompok, sum(jumlah_dinilai)::BIGINT AS dinilai,
+               sum(jumlah_di_bawah_standar)::BIGINT AS di_bawah_standar,
+               sum(jumlah_kekurangan_level)::BIGINT AS kekurangan_level,
+               sum(jumlah_kekurangan_level) / nullif(sum(jumlah_di_bawah_standar), 0) AS rata_kekurangan,
+               sum(jumlah_dilatih_setelah)::BIGINT AS sudah_dilatih,
+               sum(jumlah_dilatih_setelah) / nullif(sum(jumlah_di_bawah_standar), 0) AS bagian_dilatih
+        FROM kompetensi_sel JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        WHERE {clause} GROUP BY ALL ORDER BY di_bawah_standar DESC, kode_kompetensi""", params)
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters,
+                        limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Employees below the standard of a competency, one row each, NIP masked; and the total.
+    Person-level: only for roles allowed to see people."""
+    if not scope.lihat_orang:
+        raise PermissionError("Peran ini tidak berhak melihat data orang per orang.")
+    clause, params = where(filters, scope)
+    below = f"""SELECT nip, kode_kompetensi, level, level_standar, kekurangan_level, tanggal_penilaian,
+                       dilatih_setelah_penilaian
+                FROM kebutuhan_pegawai JOIN segmen USING (segmen) WHERE {clause}"""
+    total = int(run(path, version, f"SELECT count(*) FROM ({below})", params).iloc[0, 0])
+    rows = run(path, version, f"""
+        SELECT {mask_nip('p.nip')} AS nip, p.nama, p.jenjang_jabatan, u.nama AS unit_kerja,
+               k.nama_kompetensi AS kompetensi, b.level, b.level_standar, b.kekurangan_level,
+               b.tanggal_penilaian, b.dilatih_setelah_penilaian
+        FROM ({below}) b JOIN pegawai p ON p.nip = b.nip JOIN unit_kerja u ON u.kode = p.kode_unit
+        JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        ORDER BY b.kekurangan_level DESC, p.nama, k.nama_kompetensi
+        {f'LIMIT {int(limit)}' if limit else ''}""", params)
+    return rows, total

@@ -80,15 +80,12 @@ FROM (SELECT DISTINCT kode_provinsi, kode_kabkota, jenis_instansi, kode_instansi
       FROM s_pegawai_unit);
 
 CREATE TABLE mart.pegawai AS
-WITH last_assessment AS (SELECT nip, max(tanggal) AS tanggal FROM s_penilaian_kompetensi GROUP BY nip)
 SELECT p.nip, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.jenis_asn, p.golongan, p.kelompok_golongan,
        p.jenis_jabatan, p.jenjang_jabatan, p.pendidikan, p.tmt_asn, p.aktif, p.tanggal_berhenti,
        p.kode_unit, p.kode_instansi, p.jenis_instansi, p.kode_provinsi, p.kode_kabkota, p.daerah_3t,
-       g.segmen, (row_number() OVER ())::INTEGER AS id_pegawai,
-       a.tanggal AS tanggal_penilaian_terakhir
+       g.segmen, (row_number() OVER ())::INTEGER AS id_pegawai
 FROM s_pegawai_unit p
 JOIN mart.segmen g USING (kode_unit, jenis_asn, jenis_jabatan, kelompok_golongan, jenis_kelamin)
-LEFT JOIN last_assessment a ON a.nip = p.nip
 ORDER BY g.segmen;
 
 -- Statements that mention $tahun run once per year (the first creates the table, the
@@ -162,48 +159,76 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
 
--- Competency: the latest level per competency per person per year, against the standard.
-CREATE TABLE mart.penilaian_kompetensi AS
-SELECT v.nip, v.tahun, v.tanggal, p.segmen, p.jenjang_jabatan, v.kode_kompetensi, k.kelompok AS kelompok_kompetensi,
-       v.level, s.level_standar, v.level - s.level_standar AS gap
-FROM (SELECT nip, $tahun AS tahun, kode_kompetensi,
-             arg_max(level, tanggal) AS level, max(tanggal) AS tanggal
-      FROM s_penilaian_kompetensi WHERE year(tanggal) = $tahun GROUP BY nip, kode_kompetensi) v
-JOIN mart.pegawai p ON p.nip = v.nip
+-- Competency as of the end of each year: for every employee on the payroll that year,
+-- the latest assessment of each competency up to then counts (PermenPANRB 38/2017).
+CREATE TABLE s_terkini AS
+SELECT $tahun AS tahun, t.nip, t.segmen, t.jenjang_jabatan, n.kode_kompetensi,
+       arg_max(n.level, n.tanggal) AS level, max(n.tanggal) AS tanggal
+FROM s_penilaian_kompetensi n
+JOIN mart.pegawai_tahun t ON t.nip = n.nip AND t.tahun = $tahun
+WHERE n.tanggal <= make_date($tahun, 12, 31)
+GROUP BY t.nip, t.segmen, t.jenjang_jabatan, n.kode_kompetensi;
+
+CREATE TABLE s_nilai AS
+SELECT v.*, k.kelompok AS kelompok_kompetensi, s.level_standar, v.level - s.level_standar AS gap
+FROM s_terkini v
 JOIN s_kompetensi k ON k.kode = v.kode_kompetensi
 LEFT JOIN s_standar_kompetensi s
-       ON s.jenjang_jabatan = p.jenjang_jabatan AND s.kode_kompetensi = v.kode_kompetensi
-ORDER BY p.segmen;
+       ON s.jenjang_jabatan = v.jenjang_jabatan AND s.kode_kompetensi = v.kode_kompetensi
+WHERE v.tahun = $tahun;
+
+-- Below the standard, and whether training aimed at that competency ended after the
+-- assessment (and by the end of the year): the planner's training needs, person by person.
+CREATE TABLE mart.kebutuhan_pegawai AS
+SELECT b.tahun, b.nip, b.segmen, b.jenjang_jabatan, b.kode_kompetensi, b.kelompok_kompetensi,
+       b.level, b.level_standar, -b.gap AS kekurangan_level, b.tanggal AS tanggal_penilaian,
+       EXISTS (SELECT 1 FROM s_riwayat_pelatihan r
+               WHERE r.nip = b.nip AND r.kode_kompetensi = b.kode_kompetensi
+                 AND r.tanggal_selesai > b.tanggal AND r.tanggal_selesai <= make_date($tahun, 12, 31))
+           AS dilatih_setelah_penilaian
+FROM s_nilai b WHERE b.tahun = $tahun AND b.gap < 0
+ORDER BY b.segmen;
 
 CREATE TABLE mart.kompetensi_sel AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
-    SELECT tahun, segmen, jenjang_jabatan, kode_kompetensi, kelompok_kompetensi,
-           count(*) AS jumlah_dinilai, sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
-           sum(gap) AS jumlah_gap, count(*) FILTER (WHERE gap < 0) AS jumlah_di_bawah_standar,
-           sum(greatest(-gap, 0)) AS jumlah_kekurangan_level
-    FROM mart.penilaian_kompetensi WHERE tahun = $tahun AND level_standar IS NOT NULL
-    GROUP BY tahun, segmen, jenjang_jabatan, kode_kompetensi, kelompok_kompetensi) c
+    SELECT v.tahun, v.segmen, v.jenjang_jabatan, v.kode_kompetensi, v.kelompok_kompetensi,
+           count(*) AS jumlah_dinilai, sum(v.level) AS jumlah_level, sum(v.level_standar) AS jumlah_standar,
+           sum(v.gap) AS jumlah_gap, count(*) FILTER (WHERE v.gap < 0) AS jumlah_di_bawah_standar,
+           sum(greatest(-v.gap, 0)) AS jumlah_kekurangan_level,
+           count(*) FILTER (WHERE k.dilatih_setelah_penilaian) AS jumlah_dilatih_setelah
+    FROM s_nilai v
+    LEFT JOIN mart.kebutuhan_pegawai k
+           ON k.tahun = v.tahun AND k.nip = v.nip AND k.kode_kompetensi = v.kode_kompetensi
+    WHERE v.tahun = $tahun AND v.level_standar IS NOT NULL
+    GROUP BY v.tahun, v.segmen, v.jenjang_jabatan, v.kode_kompetensi, v.kelompok_kompetensi) c
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
 
-CREATE TABLE mart.penilaian_pegawai AS
-SELECT nip, tahun, max(tanggal) AS tanggal, any_value(segmen) AS segmen,
-       any_value(jenjang_jabatan) AS jenjang_jabatan, count(*) AS jumlah_kompetensi,
-       sum(level) AS jumlah_level, sum(level_standar) AS jumlah_standar,
-       bool_and(gap >= 0) AS memenuhi_standar,
-       least(100.0, 100.0 * sum(level) / sum(level_standar)) AS jpm
-FROM mart.penilaian_kompetensi WHERE tahun = $tahun AND level_standar IS NOT NULL
-GROUP BY nip, tahun ORDER BY segmen;
+-- Per person: meets the standard (no competency below it) and JPM, capped at 100%.
+CREATE TABLE s_orang AS
+SELECT tahun, nip, any_value(segmen) AS segmen, any_value(jenjang_jabatan) AS jenjang_jabatan,
+       max(tanggal) AS tanggal, count(level_standar) AS jumlah_kompetensi,
+       bool_and(gap >= 0) FILTER (WHERE level_standar IS NOT NULL) AS memenuhi_standar,
+       CASE WHEN count(level_standar) > 0  -- least() would skip a NULL and answer 100
+            THEN least(100.0, 100.0 * sum(level) FILTER (WHERE level_standar IS NOT NULL) / sum(level_standar))
+       END AS jpm
+FROM s_nilai WHERE tahun = $tahun GROUP BY tahun, nip;
 
 CREATE TABLE mart.kompetensi_pegawai_sel AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
     SELECT tahun, segmen, jenjang_jabatan,
-           count(*) AS jumlah_dinilai, count(*) FILTER (WHERE memenuhi_standar) AS jumlah_memenuhi_standar,
-           sum(jpm) AS jumlah_jpm,
+           count(*) FILTER (WHERE jumlah_kompetensi > 0) AS jumlah_dinilai,
+           count(*) FILTER (WHERE jumlah_kompetensi = 0) AS jumlah_tanpa_standar,
+           count(*) FILTER (WHERE memenuhi_standar) AS jumlah_memenuhi_standar,
+           coalesce(sum(jpm), 0) AS jumlah_jpm,
            count(*) FILTER (WHERE jpm >= $jpm_optimal) AS jumlah_optimal,
            count(*) FILTER (WHERE jpm >= $jpm_cukup AND jpm < $jpm_optimal) AS jumlah_cukup_optimal,
-           count(*) FILTER (WHERE jpm < $jpm_cukup) AS jumlah_kurang_optimal
-    FROM mart.penilaian_pegawai WHERE tahun = $tahun GROUP BY tahun, segmen, jenjang_jabatan) c
+           count(*) FILTER (WHERE jpm < $jpm_cukup) AS jumlah_kurang_optimal,
+           count(*) FILTER (WHERE tanggal > make_date($tahun - 1, 12, 31)) AS jumlah_dinilai_1_tahun,
+           count(*) FILTER (WHERE tanggal > make_date($tahun - 3, 12, 31)
+                            AND tanggal <= make_date($tahun - 1, 12, 31)) AS jumlah_dinilai_1_3_tahun,
+           count(*) FILTER (WHERE tanggal <= make_date($tahun - 3, 12, 31)) AS jumlah_dinilai_lebih_3_tahun
+    FROM s_orang WHERE tahun = $tahun GROUP BY tahun, segmen, jenjang_jabatan) c
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
 

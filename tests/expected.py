@@ -45,18 +45,38 @@ def person_years(src) -> pd.DataFrame:
     return py
 
 
-def assessed(src) -> pd.DataFrame:
-    """Per person and year: meets the standard (no competency below it) and JPM."""
-    pn = src["penilaian_kompetensi"].assign(tahun=lambda d: d["tanggal"].dt.year)
-    latest = pn.sort_values("tanggal").groupby(["nip", "tahun", "kode_kompetensi"]).tail(1)
-    latest = latest.merge(src["pegawai"][["nip", "jenjang_jabatan", "kode_unit"]], on="nip")
-    latest = latest.merge(src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"])
-    latest["kurang"] = latest["level"] < latest["level_standar"]
-    per = latest.groupby(["nip", "tahun", "kode_unit"]).agg(
-        level=("level", "sum"), standar=("level_standar", "sum"), kurang=("kurang", "any")).reset_index()
-    per["memenuhi"] = ~per["kurang"]
-    per["jpm"] = np.minimum(100.0, 100.0 * per["level"] / per["standar"])
-    return per
+def latest_levels(src, year: int) -> pd.DataFrame:
+    """For everyone on the payroll in `year`, the latest assessment of each competency up to
+    the end of that year, with the standard of their job level (NaN where there is none)."""
+    py = person_years(src)
+    present = py[py["tahun"] == year][["nip", "jenjang_jabatan", "kode_unit"]]
+    pn = src["penilaian_kompetensi"]
+    upto = pn[pn["tanggal"] <= pd.Timestamp(year, 12, 31)]
+    latest = upto.sort_values(["tanggal", "id"]).groupby(["nip", "kode_kompetensi"]).tail(1)
+    latest = latest.merge(present, on="nip")
+    return latest.merge(src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"], how="left")
+
+
+def assessed(src, years=range(2022, 2027)) -> pd.DataFrame:
+    """Per person and year (as of its end): meets the standard (no competency below it), JPM,
+    and whether none of their assessed competencies has a standard for their job level."""
+    frames = []
+    for year in years:
+        latest = latest_levels(src, year)
+        with_std = latest.dropna(subset=["level_standar"])
+        per = with_std.groupby(["nip", "kode_unit"]).agg(
+            level=("level", "sum"), standar=("level_standar", "sum"),
+            kurang=("level", lambda s: bool((s.values < with_std.loc[s.index, "level_standar"].values).any())),
+            tanggal=("tanggal", "max")).reset_index()
+        per["memenuhi"] = ~per["kurang"]
+        per["jpm"] = np.minimum(100.0, 100.0 * per["level"] / per["standar"])
+        per["tahun"] = year
+        per["tanpa_standar"] = False
+        without = set(latest["nip"]) - set(with_std["nip"])
+        extra = latest[latest["nip"].isin(without)].drop_duplicates("nip")[["nip", "kode_unit"]].assign(
+            tahun=year, tanpa_standar=True)
+        frames += [per, extra]
+    return pd.concat(frames, ignore_index=True)
 
 
 def pooled_ikm(surveys: pd.DataFrame) -> float:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from data_access import db, refresh, rules
 from data_access.reference import UNSUR_IKM
 
-from .expected import assessed
+from .expected import assessed, latest_levels
 from .expected import mart_query as _mart
 from .expected import person_years as _person_years
 from .expected import source_table as _source
@@ -89,10 +89,11 @@ def test_ikm_per_unit_and_year(source):
         assert row["responden"] == len(rows)
 
 
-def test_competency_meets_standard_and_jpm(source):
+def test_competency_as_of_each_year_end(source):
     src, mart = source
     per_person = assessed(src)
-    expected = per_person.groupby("tahun").agg(
+    rated = per_person[~per_person["tanpa_standar"]]
+    expected = rated.groupby("tahun").agg(
         dinilai=("jpm", "size"), memenuhi=("memenuhi", "sum"), jpm=("jpm", "sum")).reset_index()
     got = _mart(mart, """
         SELECT tahun, sum(jumlah_dinilai) AS dinilai, sum(jumlah_memenuhi_standar) AS memenuhi,
@@ -102,12 +103,9 @@ def test_competency_meets_standard_and_jpm(source):
     assert (m["dinilai"] == m["dinilai_mart"]).all()
     assert (m["memenuhi"] == m["memenuhi_mart"]).all()
     assert np.allclose(m["jpm"], m["jpm_mart"])
-    pn = src["penilaian_kompetensi"].assign(tahun=lambda d: d["tanggal"].dt.year)
-    latest = pn.sort_values("tanggal").groupby(["nip", "tahun", "kode_kompetensi"]).tail(1)
-    latest = latest.merge(src["pegawai"][["nip", "jenjang_jabatan"]], on="nip").merge(
-        src["standar_kompetensi"], on=["jenjang_jabatan", "kode_kompetensi"])
+    latest = latest_levels(src, 2025).dropna(subset=["level_standar"])
     gaps = (latest["level"] - latest["level_standar"]).groupby(latest["kode_kompetensi"]).sum()
-    got_gap = _mart(mart, "SELECT kode_kompetensi, sum(jumlah_gap) AS g FROM kompetensi_sel GROUP BY 1")
+    got_gap = _mart(mart, "SELECT kode_kompetensi, sum(jumlah_gap) AS g FROM kompetensi_sel WHERE tahun = 2025 GROUP BY 1")
     assert dict(zip(got_gap["kode_kompetensi"], got_gap["g"])) == gaps.to_dict()
 
 
@@ -153,5 +151,5 @@ def test_refresh_of_broken_source_keeps_old_mart(sqlite_demo, tmp_path):
     with pytest.raises(db.SourceError, match="penilaian_kompetensi"):
         refresh.refresh(f"sqlite:///{broken}", str(mart))
     with duckdb.connect(str(mart), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM penilaian_pegawai").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM kompetensi_pegawai_sel").fetchone()[0] > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "rusak.sqlite"]

@@ -25,8 +25,8 @@ def expected_cards(src, year: int, provinsi: str | None = None) -> dict[str, str
     py = person_years(src)
     py = py[py["tahun"] == year]
     units = src["unit_kerja"].set_index("kode")["kode_wilayah"]
-    per = assessed(src)
-    per = per[per["tahun"] == year]
+    per = assessed(src, [year])
+    per = per[~per["tanpa_standar"]]
     sv = src["survei_kepuasan"]
     sv = sv[sv["tanggal"].dt.year == year]
     if provinsi:

@@ -53,8 +53,8 @@ def test_gap_and_jpm():
 
 
 @pytest.mark.parametrize("jpm, category", [
-    (100, "Optimal"), (90, "Optimal"), (89.99, "Cukup Optimal"), (78, "Cukup Optimal"),
-    (77.9, "Kurang Optimal"),
+    (100, "Optimal"), (90, "Optimal"), (90.00, "Optimal"), (89.99, "Cukup Optimal"), (78, "Cukup Optimal"),
+    (78.00, "Cukup Optimal"), (77.99, "Kurang Optimal"), (77.9, "Kurang Optimal"),
 ])
 def test_jpm_category(jpm, category):
     assert rules.jpm_category(jpm) == category

@@ -275,3 +275,37 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> alt.LayerChart:
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("jumlah:Q", title=title, format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("jumlah:Q", format=",d"))
     return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
+
+
+# --- competency gaps ---------------------------------------------------------------------------
+
+def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | None = None) -> alt.LayerChart:
+    """Average gap per cell on a diverging scale centred on zero (blue above the standard,
+    orange below); hovering shows how many were assessed."""
+    limit = max(0.5, float(data["rata_gap"].abs().max() or 0.5))
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{column}:N", title=column_title, axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
+        y=alt.Y(f"{row}:N", title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        tooltip=[alt.Tooltip(f"{row}:N", title=" "), alt.Tooltip(f"{column}:N", title="Kolom"),
+                 *([alt.Tooltip("nama_kompetensi:N", title="Kompetensi")] if "nama_kompetensi" in data else []),
+                 alt.Tooltip("rata_gap:Q", title="Rata-rata gap", format="+,.2f"),
+                 alt.Tooltip("dinilai:Q", title="Dinilai", format=",d")])
+    cells = base.mark_rect().encode(color=alt.Color(
+        "rata_gap:Q", title="Gap", scale=alt.Scale(scheme="blueorange", reverse=True, domainMid=0,
+                                                   domain=[-limit, limit])))
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("rata_gap:Q", format="+.2f"),
+        color=alt.condition(f"abs(datum.rata_gap) > {limit * 0.6}", alt.value("white"), alt.value("black")))
+    return localized(alt.layer(cells, text).properties(height=alt.Step(24)))
+
+
+def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
+    """Average gap per category: below zero (below the standard) in orange."""
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("rata_gap:Q", title="Rata-rata gap (level)", axis=alt.Axis(format="+.1f")),
+        color=alt.condition("datum.rata_gap < 0", alt.value(JINGGA), alt.value(BIRU)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("rata_gap:Q", title="Rata-rata gap", format="+,.2f"),
+                 alt.Tooltip("dinilai:Q", title="Dinilai", format=",d")])
+    text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("rata_gap:Q", format="+.2f"))
+    return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
