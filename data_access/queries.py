@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import reference as ref
-from .filters import Filters, Scope, where
+from .filters import ALL, Filters, Scope, where
 from .mart import run
 
 FIGURE_TTL = 15 * 60  # figures: the mart can be refreshed at any time
@@ -639,3 +639,115 @@ def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters,
         ORDER BY b.kekurangan_level DESC, p.nama, k.nama_kompetensi
         {f'LIMIT {int(limit)}' if limit else ''}""", params)
     return rows, total
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+TINGKAT = {  # level -> (entity column, label, SQL giving kode, nama and kind for peer groups)
+    "provinsi": ("kode_provinsi", "Provinsi",
+                 "SELECT kode, nama, 'provinsi' AS jenis FROM wilayah WHERE tingkat = 'provinsi'"),
+    "kabkota": ("kode_kabkota", "Kabupaten/kota",
+                "SELECT kode, nama, tingkat AS jenis FROM wilayah WHERE tingkat <> 'provinsi'"),
+    "instansi": ("kode_instansi", "Instansi", "SELECT kode, nama, jenis FROM instansi"),
+    "unit": ("kode_unit", "Unit kerja",
+             "SELECT kode, nama, coalesce(jenis_layanan, 'tanpa layanan publik') AS jenis FROM unit_kerja"),
+}
+MIN_STABIL_PEGAWAI = 30  # fewer employees (or respondents) than this: marked as unstable
+
+
+@st.cache_data(ttl=OPTIONS_TTL, max_entries=2000, show_spinner=False)
+def entitas(path: str, version: str, scope: Scope, level: str, filters: Filters) -> pd.DataFrame:
+    """Entities of a level the user may see (kode, nama, jenis); `in_filter` marks those
+    inside the current region and agency filter: the default set to compare."""
+    column, _, names = TINGKAT[level]
+    clause, params = where(filters, scope, year=False, person=False)
+    all_clause, all_params = where(Filters(), scope, year=False, person=False)
+    return run(path, version, f"""
+        WITH visible AS (SELECT DISTINCT {column} AS kode FROM {_UNITS} WHERE {all_clause}),
+             chosen AS (SELECT DISTINCT {column} AS kode FROM {_UNITS} WHERE {clause})
+        SELECT n.kode, n.nama, n.jenis, n.kode IN (SELECT kode FROM chosen) AS in_filter
+        FROM ({names}) n JOIN visible USING (kode) ORDER BY n.nama""", all_params + params)
+
+
+def _indicators(path, version, scope, filters, column: str | None, codes: tuple[str, ...] | None):
+    """Headline indicators per year for each entity (or for the filter as one row when column
+    is None)."""
+    group = f"{column} AS kode" if column else "'semua' AS kode"
+    keep = f" AND {column} IN ({', '.join('?' for _ in codes)})" if column and codes else ""
+    extra = list(codes) if column and codes else []
+    clause, params = where(filters.with_(tahun=None), scope)
+    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    return run(path, version, f"""
+        WITH t AS (SELECT tahun, {group}, sum(jumlah_pegawai) AS asn,
+                          sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS') AS pns,
+                          sum(jumlah_capai_target) FILTER (WHERE jenis_asn = 'PNS') AS capai,
+                          sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PNS') AS jp_pns
+                   FROM pelatihan_tahun WHERE {clause}{keep} GROUP BY ALL),
+             k AS (SELECT tahun, {group}, sum(jumlah_dinilai) AS dinilai, sum(jumlah_memenuhi_standar) AS memenuhi,
+                          sum(jumlah_jpm) AS jpm_total
+                   FROM kompetensi_pegawai_sel WHERE {clause}{keep} GROUP BY ALL),
+             s AS (SELECT tahun, {group}, sum(jumlah_responden) AS responden, {_ikm_expr()} AS ikm
+                   FROM ikm_sel WHERE {clause_u}{keep} GROUP BY ALL)
+        SELECT tahun, kode, coalesce(asn, 0)::BIGINT AS asn, capai / nullif(pns, 0) AS cakupan,
+               jp_pns / nullif(pns, 0) AS jp_per_pns, memenuhi / nullif(dinilai, 0) AS memenuhi_standar,
+               jpm_total / nullif(dinilai, 0) AS jpm, ikm, coalesce(responden, 0)::BIGINT AS responden
+        FROM t FULL JOIN k USING (tahun, kode) FULL JOIN s USING (tahun, kode)
+        ORDER BY kode, tahun""", params + extra + params + extra + params_u + extra)
+
+
+INDIKATOR = {"asn": "ASN", "cakupan": "Cakupan 20 JP", "jp_per_pns": "JP per PNS",
+             "memenuhi_standar": "Memenuhi standar", "jpm": "JPM", "ikm": "IKM", "responden": "Responden"}
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+def banding(path: str, version: str, scope: Scope, filters: Filters, level: str,
+            codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table, trend) for the chosen entities of a level under the person and year filters.
+
+    table: one row per entity for the selected year, each indicator with its rank among the
+    compared entities (1 = best) and its change against the previous year, a `kecil` mark for
+    fewer than MIN_STABIL_PEGAWAI employees or respondents; then reference rows for the
+    parent region (the current filter) and the nation. trend: every year, per entity and
+    for the nation."""
+    column, _, names = TINGKAT[level]
+    person = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
+                           jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    per = _indicators(path, version, scope, person, column, codes)
+    year = filters.tahun
+    now = per[per["tahun"] == year].set_index("kode")
+    before = per[per["tahun"] == year - 1].set_index("kode")
+    name = run(path, version, names).set_index("kode")
+    table = now.join(name[["nama", "jenis"]], how="left")
+    for key in ("cakupan", "jp_per_pns", "memenuhi_standar", "jpm", "ikm"):
+        table[f"peringkat_{key}"] = table[key].rank(ascending=False, method="min").astype("Int64")
+        table[f"perubahan_{key}"] = table[key] - before[key].reindex(table.index)
+    table["kecil"] = (table["asn"] < MIN_STABIL_PEGAWAI) | (table["responden"].between(1, MIN_STABIL_PEGAWAI - 1))
+    table = table.reset_index().sort_values("cakupan", ascending=False, na_position="last")
+    parent = _indicators(path, version, scope, filters.with_(tahun=None), None, None)
+    nation = _indicators(path, version, ALL, person, None, None)
+    refs = []
+    if filters != person:
+        refs.append(parent[parent["tahun"] == year].assign(nama="Wilayah/instansi terpilih", jenis="pembanding"))
+    refs.append(nation[nation["tahun"] == year].assign(nama="Nasional", jenis="pembanding"))
+    table = pd.concat([table, *refs], ignore_index=True)
+    trend = pd.concat([per.merge(name[["nama"]], left_on="kode", right_index=True),
+                       nation.assign(nama="Nasional")], ignore_index=True)
+    return table, trend
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+def kelompok_sebaya(path: str, version: str, scope: Scope, filters: Filters, level: str,
+                    kode: str) -> pd.DataFrame:
+    """The entity's peers (same level and kind: kabupaten with kabupaten, kota with kota, an
+    agency with agencies of its type) with coverage and IKM, and each one's percentile
+    among them (100 = the best)."""
+    column, _, names = TINGKAT[level]
+    person = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
+                           jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    kinds = run(path, version, names).set_index("kode")
+    peers = tuple(kinds.index[kinds["jenis"] == kinds.loc[kode, "jenis"]])
+    per = _indicators(path, version, scope, person, column, peers)
+    now = per[per["tahun"] == filters.tahun].set_index("kode").join(kinds, how="left")
+    for key in ("cakupan", "ikm"):
+        now[f"persentil_{key}"] = now[key].rank(pct=True) * 100
+    return now.reset_index()

@@ -1,6 +1,123 @@
-"""Perbandingan wilayah dan instansi: placeholder until its issue lands (never a fake figure)."""
+"""Perbandingan: regional heads compare their units with each other, the province and the nation."""
 
+import pandas as pd
+import streamlit as st
+
+from data_access import queries, rules
+from ui import charts, download
+from ui import format as fmt
 from ui import frame
 
-frame.page_header("Perbandingan wilayah dan instansi")
-frame.under_construction("unit dibandingkan satu sama lain dan dengan angka provinsi dan nasional.")
+k = frame.page_header("Perbandingan wilayah dan instansi",
+                      "Unit dibandingkan satu sama lain dan dengan wilayah terpilih serta angka nasional, "
+                      "dengan filter tahun dan pegawai yang sama.")
+f, year = k.filters, k.filters.tahun
+
+frame.breadcrumb(k)
+default_level = {"kode_provinsi": "provinsi", "kode_kabkota": "kabkota", "kode_instansi": "instansi",
+                 "kode_unit": "unit"}[queries.tingkat_berikut(f)[0]]
+levels = {"provinsi": "Provinsi", "kabkota": "Kabupaten/kota", "instansi": "Instansi", "unit": "Unit kerja"}
+level = st.segmented_control("Bandingkan", list(levels), format_func=levels.get, default=default_level,
+                             key=f"banding_tingkat_{default_level}", required=True)
+options = queries.entitas(k.path, k.version, k.scope, level, f)
+names = dict(zip(options["kode"], options["nama"]))
+default = list(options.loc[options["in_filter"], "kode"][:40])
+chosen = st.multiselect(f"{levels[level]} yang dibandingkan", list(names), default=default,
+                        format_func=names.get, key=f"banding_pilih_{level}_{'-'.join(default[:3])}",
+                        placeholder="Pilih untuk ditambahkan")
+if not chosen:
+    frame.empty_state("Pilih paling sedikit satu untuk dibandingkan.")
+    st.stop()
+if len(default) == 40:
+    st.caption("Pilihan awal dibatasi 40; tambahkan atau hapus lewat kotak di atas.")
+
+table, trend = queries.banding(k.path, k.version, k.scope, f, level, tuple(chosen))
+entities = table[table["jenis"] != "pembanding"]
+national = table.loc[table["nama"] == "Nasional"].iloc[0]
+
+
+def mark_ikm(value):
+    return "" if pd.isna(value) else "{} · {}".format(*rules.ikm_category(value))
+
+
+shown = pd.DataFrame({
+    "Nama": table["nama"] + table["kecil"].map({True: " ⚠", False: ""}).fillna(""),
+    "ASN": table["asn"],
+    "Cakupan 20 JP": table["cakupan"], "Peringkat cakupan": table.get("peringkat_cakupan"),
+    "Δ cakupan (poin)": table.get("perubahan_cakupan") * 100,
+    "JP per PNS": table["jp_per_pns"],
+    "Memenuhi standar": table["memenuhi_standar"], "Peringkat kompetensi": table.get("peringkat_memenuhi_standar"),
+    "JPM": table["jpm"],
+    "IKM": table["ikm"], "Mutu": table["ikm"].map(mark_ikm), "Peringkat IKM": table.get("peringkat_ikm"),
+    "Δ IKM": table.get("perubahan_ikm"), "Responden": table["responden"],
+})
+
+
+def colour(row):
+    """Green at or above the national figure, orange below; IKM by its category."""
+    styles = [""] * len(row)
+    columns = list(row.index)
+    for column, key in (("Cakupan 20 JP", "cakupan"), ("Memenuhi standar", "memenuhi_standar")):
+        value = row[column]
+        if pd.notna(value) and pd.notna(national[key]):
+            styles[columns.index(column)] = ("background-color: #d9f0e3" if value >= national[key]
+                                             else "background-color: #fde3c8")
+    if pd.notna(row["IKM"]):
+        styles[columns.index("IKM")] = {"A": "background-color: #cfe8dc", "B": "background-color: #dbeaf7",
+                                        "C": "background-color: #fde9c9", "D": "background-color: #f4cccc"}[
+            rules.ikm_category(row["IKM"])[0]]
+    return styles
+
+
+styled = shown.style.apply(colour, axis=1).format({
+    "ASN": fmt.angka, "Cakupan 20 JP": fmt.persen, "Peringkat cakupan": fmt.angka,
+    "Δ cakupan (poin)": lambda v: fmt.selisih(v), "JP per PNS": lambda v: fmt.angka(v, 1),
+    "Memenuhi standar": fmt.persen, "Peringkat kompetensi": fmt.angka, "JPM": lambda v: fmt.persen(v / 100),
+    "IKM": lambda v: fmt.angka(v, 2), "Peringkat IKM": fmt.angka, "Δ IKM": lambda v: fmt.selisih(v, 2),
+    "Responden": fmt.angka}, na_rep="–")
+st.subheader(f"Tabel perbandingan {year}")
+st.caption(f"Peringkat di antara yang dibandingkan (1 = terbaik); Δ terhadap {year - 1}. Hijau: setara atau di atas "
+           f"nasional; jingga: di bawahnya. ⚠: kurang dari {queries.MIN_STABIL_PEGAWAI} pegawai atau responden, "
+           "angkanya belum stabil. Baris terakhir: pembanding. Klik satu baris untuk turun satu tingkat.")
+# A table per level and filter, so a drill-down starts the next one unselected; the drill-down
+# callback reads which rows this table shows.
+table_key = f"banding_tabel_{level}_{f.kode_provinsi}_{f.kode_kabkota}_{f.kode_instansi}"
+st.session_state["banding_baris"] = (table_key, level, list(entities["kode"]))
+st.dataframe(styled, hide_index=True, width="stretch", on_select=frame.drill_down, selection_mode="single-row",
+             key=table_key)
+download.csv_button("Unduh tabel perbandingan (CSV)", lambda: table, "perbandingan", k, "unduh_banding")
+
+st.subheader("Per indikator")
+indicator = st.selectbox("Indikator", ["cakupan", "memenuhi_standar", "ikm", "jp_per_pns", "jpm"],
+                         format_func=queries.INDIKATOR.get, key="banding_indikator")
+value_format = {"cakupan": ".0%", "memenuhi_standar": ".0%", "ikm": ",.2f", "jp_per_pns": ",.1f",
+                "jpm": ",.1f"}[indicator]
+st.altair_chart(charts.indicator_bars(entities.dropna(subset=[indicator]), "nama", indicator,
+                                      queries.INDIKATOR[indicator], value_format, national[indicator]),
+                width="stretch")
+
+st.subheader("Tren")
+top = list(entities["kode"][:8])
+long = trend[trend["kode"].isin(top) | (trend["nama"] == "Nasional")].melt(
+    id_vars=["tahun", "nama"], value_vars=["cakupan", "memenuhi_standar", "ikm"], var_name="indikator",
+    value_name="nilai").dropna(subset=["nilai"])
+long.loc[long["indikator"] != "ikm", "nilai"] *= 100
+long["indikator"] = long["indikator"].map({"cakupan": "Cakupan 20 JP (%)", "memenuhi_standar": "Memenuhi standar (%)",
+                                           "ikm": "IKM"})
+st.altair_chart(charts.trend_multiples(long), width="stretch")
+if len(entities) > 8:
+    st.caption("Tren menampilkan 8 teratas menurut cakupan dan garis nasional (putus-putus).")
+
+st.subheader("Kelompok sebaya")
+peer = st.selectbox("Bandingkan dengan yang sejenis", list(entities["kode"]), format_func=names.get,
+                    key="banding_sebaya")
+peers = queries.kelompok_sebaya(k.path, k.version, k.scope, f, level, peer)
+me = peers[peers["kode"] == peer]
+if not me.empty:
+    me = me.iloc[0]
+    cols = st.columns(3)
+    cols[0].metric("Jumlah sebaya", fmt.angka(len(peers)), help=f"Semua {levels[level].lower()} berjenis {me['jenis']}.")
+    cols[1].metric("Persentil cakupan 20 JP", fmt.angka(me["persentil_cakupan"], 0) if pd.notna(me["persentil_cakupan"]) else "–",
+                   help="100 = tertinggi di antara sebaya.")
+    cols[2].metric("Persentil IKM", fmt.angka(me["persentil_ikm"], 0) if pd.notna(me["persentil_ikm"]) else "–")
+    st.caption(f"Sebaya: {levels[level].lower()} berjenis **{me['jenis']}** yang dapat Anda lihat.")

@@ -219,3 +219,16 @@ def test_download_delivers_the_file(server, page, sqlite_demo):
     assert got.iloc[0]["unit_kerja"] == expected.iloc[0]["unit_kerja"]
     assert got.iloc[0]["cakupan"] == pytest.approx(expected.iloc[0]["cakupan"])
     assert len(got) == len(expected)
+
+
+def test_comparison_row_click_drills_down(server, page):
+    page.set_viewport_size({"width": 1366, "height": 1200})
+    open_page(page, f"{server}/perbandingan-wilayah?tahun=2025")
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 36 + 17)  # the first row's selection cell
+    page.wait_for_url(re.compile(r".*provinsi=\d{2}.*"), timeout=15_000)
+    page.wait_for_timeout(1500)
+    assert "Provinsi:" in header(page)
+    assert page.get_by_role("button", name="Indonesia ›").count() == 1  # the breadcrumb back up

@@ -309,3 +309,38 @@ def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
                  alt.Tooltip("dinilai:Q", title="Dinilai", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("rata_gap:Q", format="+.2f"))
     return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
+
+
+# --- comparison ---------------------------------------------------------------------------------
+
+def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str,
+                   benchmark: float | None = None, benchmark_label: str = "Nasional") -> alt.LayerChart:
+    """Horizontal bars of any indicator, best first, with a benchmark rule."""
+    bars = alt.Chart(data).mark_bar(color=BIRU).encode(
+        y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=value_format)),
+        tooltip=[alt.Tooltip(f"{category}:N", title="Nama"), alt.Tooltip(f"{value}:Q", title=title, format=value_format)])
+    text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text(f"{value}:Q", format=value_format))
+    layers = [bars, text]
+    if benchmark is not None:
+        layers.append(alt.Chart(pd.DataFrame({"x": [benchmark], "teks": [benchmark_label]})).mark_rule(
+            strokeDash=[5, 4], color=JINGGA, size=2).encode(x="x:Q", tooltip=alt.Tooltip("teks:N", title="Pembanding")))
+    return localized(alt.layer(*layers).properties(height=alt.Step(24)))
+
+
+def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
+    """One small line chart per indicator (columns tahun, nama, indikator, nilai), the
+    national line dashed in black."""
+    names = [n for n in long["nama"].unique() if n != "Nasional"]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
+    chart = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("tahun:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("nilai:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color("nama:N", title=None, scale=alt.Scale(domain=names + ["Nasional"],
+                                                               range=palette[:len(names)] + ["#111111"]),
+                        legend=alt.Legend(orient="top", columns=4, labelLimit=260)),
+        strokeDash=alt.condition("datum.nama == 'Nasional'", alt.value([5, 4]), alt.value([1, 0])),
+        tooltip=[alt.Tooltip("nama:N", title="Nama"), alt.Tooltip("tahun:O", title="Tahun"),
+                 alt.Tooltip("nilai:Q", title="Nilai", format=",.1f")],
+    ).properties(width=250, height=150).facet(facet=alt.Facet("indikator:N", title=None), columns=3)
+    return localized(chart.resolve_scale(y="independent"))

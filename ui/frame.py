@@ -275,3 +275,42 @@ def partial_year_note(k: Konteks) -> bool:
     st.caption(f":material/schedule: Tahun {year} masih berjalan: data sampai {fmt.tanggal(per)}, "
                f"dibandingkan dengan tahun penuh {year - 1}.")
     return True
+
+
+def drill_down() -> None:
+    """A click on a comparison row moves one level down to that entity: its filter is set
+    before the rerun, so the filter bar and the URL follow."""
+    key, level, codes = st.session_state.get("banding_baris", (None, None, []))
+    rows = st.session_state.get(key, {}).get("selection", {}).get("rows") or []
+    if not rows or rows[0] >= len(codes) or level == "unit":
+        return
+    code = codes[rows[0]]
+    st.session_state["f_kelompok"] = ""
+    if level == "provinsi":
+        st.session_state["f_provinsi"] = code
+    elif level == "kabkota":
+        st.session_state["f_provinsi"], st.session_state["f_kabkota"] = code[:2], code
+    else:
+        st.session_state["f_instansi"] = code
+
+
+def breadcrumb(k: Konteks) -> None:
+    """Indonesia › province › kab/kota › agency, each a button that goes back up to it."""
+    trail = [("Indonesia", ["f_kelompok", "f_provinsi", "f_kabkota", "f_jenis_instansi", "f_instansi", "f_unit"])]
+    labels = dict(k.labels)
+    for label, keys in (("Provinsi", ["f_kabkota", "f_instansi", "f_unit"]),
+                        ("Kabupaten/kota", ["f_instansi", "f_unit"]), ("Instansi", ["f_unit"])):
+        if label in labels:
+            trail.append((labels[label], keys))
+    if len(trail) < 2:
+        return
+    row = st.container(horizontal=True, gap="small")
+    for i, (text, keys) in enumerate(trail):
+        last = i == len(trail) - 1
+        row.button(f"{text}{'' if last else ' ›'}", key=f"jejak_{i}", type="tertiary", disabled=last,
+                   on_click=_clear, args=(keys,))
+
+
+def _clear(keys: list[str]) -> None:
+    for key in keys:
+        st.session_state[key] = ""
