@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from . import reference as ref
+from .config import setting
 from .filters import ALL, Filters, Scope, where
 from .mart import run
 
@@ -652,7 +653,8 @@ TINGKAT = {  # level -> (entity column, label, SQL giving kode, nama and kind fo
     "unit": ("kode_unit", "Unit kerja",
              "SELECT kode, nama, coalesce(jenis_layanan, 'tanpa layanan publik') AS jenis FROM unit_kerja"),
 }
-MIN_STABIL_PEGAWAI = 30  # fewer employees (or respondents) than this: marked as unstable
+# Fewer employees (or respondents) than this: the figure is marked as unstable (setting MIN_STABIL).
+MIN_STABIL_PEGAWAI = int(setting("MIN_STABIL", "30"))
 
 
 @st.cache_data(ttl=OPTIONS_TTL, max_entries=2000, show_spinner=False)
@@ -751,3 +753,70 @@ def kelompok_sebaya(path: str, version: str, scope: Scope, filters: Filters, lev
     for key in ("cakupan", "ikm"):
         now[f"persentil_{key}"] = now[key].rank(pct=True) * 100
     return now.reset_index()
+
+
+# --- impact: development and service together -------------------------------------------------
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+def cakupan_dan_ikm(path: str, version: str, scope: Scope, filters: Filters) -> tuple[pd.DataFrame, str]:
+    """For agencies (or the units of a chosen agency) that serve the public: PNS coverage in
+    the two years before the selected one and IKM in the year before and the selected one.
+    Entities below MIN_PNS PNS or MIN_RESPONDEN respondents get no value for that year."""
+    column, label = ("kode_unit", "unit kerja") if filters.kode_instansi else ("kode_instansi", "instansi")
+    year = filters.tahun
+    clause, params = _without_year(filters, scope)
+    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    wide = run(path, version, f"""
+        WITH cov AS (SELECT {column} AS kode, tahun, sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
+                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?)
+                     GROUP BY 1, 2 HAVING sum(jumlah_pegawai) >= {MIN_PNS}),
+             srv AS (SELECT {column} AS kode, tahun, {_ikm_expr()} AS ikm FROM ikm_sel
+                     WHERE {clause_u} AND tahun IN (?, ?) GROUP BY 1, 2
+                     HAVING sum(jumlah_responden) >= {MIN_RESPONDEN})
+        SELECT n.kode, n.nama,
+               max(cov.cakupan) FILTER (WHERE cov.tahun = ?) AS cakupan_sebelum,
+               max(cov.cakupan) FILTER (WHERE cov.tahun = ?) AS cakupan,
+               max(srv.ikm) FILTER (WHERE srv.tahun = ?) AS ikm_sebelum,
+               max(srv.ikm) FILTER (WHERE srv.tahun = ?) AS ikm_sesudah
+        FROM ({_NAMES[column]}) n LEFT JOIN cov ON cov.kode = n.kode LEFT JOIN srv ON srv.kode = n.kode
+        WHERE cov.kode IS NOT NULL OR srv.kode IS NOT NULL
+        GROUP BY n.kode, n.nama ORDER BY n.nama""",
+               params + [year - 2, year - 1] + params_u + [year - 1, year] + [year - 2, year - 1, year - 1, year])
+    return wide, label
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Service units whose IKM fell two years running up to the selected year and whose PNS
+    coverage that year is below the national figure."""
+    year = filters.tahun
+    clause, params = _without_year(filters, scope)
+    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    national = cakupan_nasional(path, version, filters)
+    if national is None:
+        return pd.DataFrame(columns=["kode_unit", "kode_instansi", "unit_kerja", "ikm_2", "ikm_1", "ikm", "cakupan"])
+    return run(path, version, f"""
+        WITH srv AS (SELECT kode_unit, tahun, {_ikm_expr()} AS ikm FROM ikm_sel
+                     WHERE {clause_u} AND tahun BETWEEN ? AND ? GROUP BY 1, 2),
+             cov AS (SELECT kode_unit, sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
+                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} AND tahun = ? GROUP BY 1
+                     HAVING sum(jumlah_pegawai) > 0),
+             wide AS (SELECT kode_unit, max(ikm) FILTER (WHERE tahun = ?) AS ikm_2,
+                             max(ikm) FILTER (WHERE tahun = ?) AS ikm_1, max(ikm) FILTER (WHERE tahun = ?) AS ikm
+                      FROM srv GROUP BY 1)
+        SELECT w.kode_unit, u.kode_instansi, u.nama AS unit_kerja, w.ikm_2, w.ikm_1, w.ikm, cov.cakupan
+        FROM wide w JOIN cov USING (kode_unit) JOIN unit_kerja u ON u.kode = w.kode_unit
+        WHERE w.ikm_2 > w.ikm_1 AND w.ikm_1 > w.ikm AND cov.cakupan < ?
+        ORDER BY w.ikm - w.ikm_2, u.nama""",
+        params_u + [year - 2, year] + params + [year] + [year - 2, year - 1, year, national])
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+def kompetensi_berulang(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
+    """For competencies assessed twice (the second assessment up to the selected year): how
+    many, and the average change in level, with and without aimed training in between."""
+    clause, params = _without_year(filters, scope)
+    return run(path, version, f"""
+        SELECT dilatih, sum(jumlah)::BIGINT AS jumlah, sum(jumlah_perubahan) / sum(jumlah) AS rata_perubahan
+        FROM penilaian_berulang WHERE {clause} AND tahun <= ? GROUP BY dilatih ORDER BY dilatih DESC""",
+               params + [filters.tahun])

@@ -232,6 +232,25 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
 
+-- Competency assessed twice: the change between consecutive assessments of the same
+-- competency, split by whether training aimed at it ended in between.
+CREATE TABLE mart.penilaian_berulang AS
+WITH ordered AS (
+    SELECT nip, kode_kompetensi, tanggal, level,
+           lag(tanggal) OVER w AS tanggal_sebelum, lag(level) OVER w AS level_sebelum
+    FROM s_penilaian_kompetensi
+    WINDOW w AS (PARTITION BY nip, kode_kompetensi ORDER BY tanggal, level))
+SELECT g.*, c.* EXCLUDE (segmen) FROM (
+    SELECT year(o.tanggal)::INTEGER AS tahun, p.segmen, o.kode_kompetensi,
+           EXISTS (SELECT 1 FROM s_riwayat_pelatihan r
+                   WHERE r.nip = o.nip AND r.kode_kompetensi = o.kode_kompetensi
+                     AND r.tanggal_selesai > o.tanggal_sebelum AND r.tanggal_selesai <= o.tanggal) AS dilatih,
+           count(*) AS jumlah, sum(o.level - o.level_sebelum) AS jumlah_perubahan
+    FROM ordered o JOIN mart.pegawai p USING (nip)
+    WHERE o.tanggal_sebelum IS NOT NULL
+    GROUP BY ALL) c
+JOIN mart.segmen g USING (segmen);
+
 -- Satisfaction: per-element answer sums and answer counts, so any pooling is exact.
 CREATE TABLE mart.ikm_sel AS
 SELECT year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INTEGER AS semester,

@@ -1,6 +1,95 @@
-"""Dampak pembinaan: placeholder until its issue lands (never a fake figure)."""
+"""Dampak pembinaan: does development come with better service? Training, competency and
+citizen satisfaction side by side, with honest uncertainty."""
 
+import streamlit as st
+
+from data_access import queries, statistik
+from ui import charts
+from ui import format as fmt
 from ui import frame
 
-frame.page_header("Dampak pembinaan")
-frame.under_construction("apakah pengembangan kompetensi berjalan seiring pelayanan yang lebih baik.")
+k = frame.page_header("Dampak pembinaan",
+                      "Apakah pengembangan kompetensi berjalan seiring pelayanan yang lebih baik? Cakupan 20 JP "
+                      "suatu tahun dibandingkan dengan IKM tahun berikutnya.")
+f, year = k.filters, k.filters.tahun
+st.info("**Keterkaitan bukan bukti sebab-akibat.** Instansi yang rajin melatih pegawainya bisa saja juga lebih "
+        "baik dalam hal lain (anggaran, pimpinan, sarana). Bukti menguat bila hubungan yang sama muncul "
+        "berulang dari tahun ke tahun, di wilayah yang berbeda, setelah memperhitungkan ukuran dan jenis "
+        "layanan, dan paling kuat bila pelatihan diberikan bertahap atau acak lalu hasilnya dibandingkan.",
+        icon=":material/lightbulb:")
+
+wide, label = queries.cakupan_dan_ikm(k.path, k.version, k.scope, f)
+st.subheader(f"Cakupan 20 JP {year - 1} dan IKM {year}, per {label}")
+pairs = wide.dropna(subset=["cakupan", "ikm_sesudah"])
+fit = statistik.hubungan(pairs["cakupan"], pairs["ikm_sesudah"])
+if fit is None:
+    frame.empty_state(f"Terlalu sedikit {label} yang punya cakupan {year - 1} dan IKM {year} "
+                      f"({len(pairs)}; perlu paling sedikit {statistik.MIN_ENTITAS}) untuk menarik garis.")
+    if not pairs.empty:
+        st.altair_chart(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
+                                           f"IKM {year}"), width="stretch")
+else:
+    st.altair_chart(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
+                                       f"IKM {year}", fit.kemiringan, fit.intersep), width="stretch")
+    cols = st.columns(3)
+    per10 = fit.kemiringan / 10
+    cols[0].metric(f"Jumlah {label}", fmt.angka(fit.n), border=True)
+    cols[1].metric("Korelasi (r)", fmt.angka(fit.r, 2), border=True,
+                   help=f"Selang kepercayaan 95%: {fmt.angka(fit.r_bawah, 2)} sampai {fmt.angka(fit.r_atas, 2)}.")
+    cols[2].metric("IKM per +10 poin cakupan", fmt.selisih(per10, 2), border=True,
+                   help=f"Kemiringan garis; selang 95%: {fmt.selisih(fit.kemiringan_bawah / 10, 2)} sampai "
+                        f"{fmt.selisih(fit.kemiringan_atas / 10, 2)} poin IKM.")
+    if fit.bermakna:
+        arah = "lebih tinggi" if fit.r > 0 else "lebih rendah"
+        st.markdown(f"**Ditemukan hubungan**: {label} dengan cakupan 20 JP lebih tinggi pada {year - 1} cenderung "
+                    f"punya IKM {arah} pada {year} (r = {fmt.angka(fit.r, 2)}, selang 95% "
+                    f"{fmt.angka(fit.r_bawah, 2)} sampai {fmt.angka(fit.r_atas, 2)}).")
+    else:
+        st.markdown(f"**Tidak ditemukan hubungan yang bermakna** antara cakupan {year - 1} dan IKM {year}: "
+                    f"selang kepercayaan korelasi ({fmt.angka(fit.r_bawah, 2)} sampai {fmt.angka(fit.r_atas, 2)}) "
+                    "mencakup nol.")
+    if k.info.demo:
+        st.caption("Data demo sengaja memuat hubungan positif yang sedang dan berderau antara cakupan unit dan "
+                   "IKM-nya tahun berikutnya, agar halaman ini memperlihatkan yang akan tampak pada data nyata; "
+                   "pada data demo yang kecil hubungan itu paling jelas per unit kerja (pilih satu instansi).")
+
+st.subheader("Perubahan terhadap perubahan")
+both = wide.dropna(subset=["cakupan_sebelum", "cakupan", "ikm_sebelum", "ikm_sesudah"])
+if len(both) < 2:
+    frame.empty_state("Belum cukup data dua tahun berturut-turut untuk perbandingan ini.")
+else:
+    both = both.assign(kelompok=(both["cakupan"] > both["cakupan_sebelum"]).map(
+        {True: f"Cakupan naik ({year - 2}→{year - 1})", False: f"Cakupan turun/tetap ({year - 2}→{year - 1})"}),
+        perubahan_ikm=both["ikm_sesudah"] - both["ikm_sebelum"])
+    groups = both.groupby("kelompok", as_index=False).agg(jumlah=("kode", "size"), perubahan_ikm=("perubahan_ikm", "mean"))
+    st.altair_chart(charts.group_bars(groups, "kelompok", "perubahan_ikm", f"Rata-rata perubahan IKM {year - 1}→{year}",
+                                      "+,.2f"), width="stretch")
+    st.caption("Sebelum/sesudah: rata-rata perubahan IKM unit yang cakupannya naik dibanding yang turun.")
+
+st.subheader("Kompetensi yang dinilai dua kali")
+repeat = queries.kompetensi_berulang(k.path, k.version, k.scope, f)
+if repeat.empty:
+    frame.empty_state("Belum ada kompetensi yang dinilai dua kali untuk filter ini.")
+else:
+    repeat["kelompok"] = repeat["dilatih"].map({True: "Dilatih di antara dua penilaian",
+                                                False: "Tidak dilatih di antara dua penilaian"})
+    st.altair_chart(charts.group_bars(repeat, "kelompok", "rata_perubahan", "Rata-rata perubahan level", "+,.2f"),
+                    width="stretch")
+    st.caption("Perubahan level antara dua penilaian berturut-turut atas kompetensi yang sama (standar jabatan "
+               "sama, jadi sama dengan perubahan gap); 'dilatih' = ada pelatihan yang menyasar kompetensi itu "
+               "selesai di antara keduanya.")
+
+st.subheader("Peringatan dini")
+warning = queries.peringatan_dini(k.path, k.version, k.scope, f)
+national = queries.cakupan_nasional(k.path, k.version, f)
+st.caption(f"Unit yang IKM-nya turun dua tahun berturut-turut sampai {year} dan cakupan 20 JP-nya {year} di bawah "
+           f"angka nasional ({fmt.persen(national)}).")
+if warning.empty:
+    st.caption("Tidak ada unit yang memenuhi kedua syarat itu.")
+for row in warning.head(20).itertuples():
+    st.page_link("pages/kepuasan.py", label=f"**{row.unit_kerja}** — IKM {fmt.angka(row.ikm_2, 2)} → "
+                 f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}",
+                 query_params=frame.link_params(kode_instansi=row.kode_instansi, kode_unit=row.kode_unit),
+                 icon=":material/warning:")
+if len(warning) > 20:
+    st.caption(f"20 dari {fmt.angka(len(warning))} unit ditampilkan, penurunan terbesar dahulu.")

@@ -45,9 +45,11 @@ shown = pd.DataFrame({
     "ASN": table["asn"],
     "Cakupan 20 JP": table["cakupan"], "Peringkat cakupan": table.get("peringkat_cakupan"),
     "Δ cakupan (poin)": table.get("perubahan_cakupan") * 100,
-    "JP per PNS": table["jp_per_pns"],
+    "JP per PNS": table["jp_per_pns"], "Peringkat JP": table.get("peringkat_jp_per_pns"),
+    "Δ JP": table.get("perubahan_jp_per_pns"),
     "Memenuhi standar": table["memenuhi_standar"], "Peringkat kompetensi": table.get("peringkat_memenuhi_standar"),
-    "JPM": table["jpm"],
+    "Δ memenuhi (poin)": table.get("perubahan_memenuhi_standar") * 100,
+    "JPM": table["jpm"], "Peringkat JPM": table.get("peringkat_jpm"),
     "IKM": table["ikm"], "Mutu": table["ikm"].map(mark_ikm), "Peringkat IKM": table.get("peringkat_ikm"),
     "Δ IKM": table.get("perubahan_ikm"), "Responden": table["responden"],
 })
@@ -72,7 +74,9 @@ def colour(row):
 styled = shown.style.apply(colour, axis=1).format({
     "ASN": fmt.angka, "Cakupan 20 JP": fmt.persen, "Peringkat cakupan": fmt.angka,
     "Δ cakupan (poin)": lambda v: fmt.selisih(v), "JP per PNS": lambda v: fmt.angka(v, 1),
-    "Memenuhi standar": fmt.persen, "Peringkat kompetensi": fmt.angka, "JPM": lambda v: fmt.persen(v / 100),
+    "Peringkat JP": fmt.angka, "Δ JP": lambda v: fmt.selisih(v),
+    "Memenuhi standar": fmt.persen, "Peringkat kompetensi": fmt.angka,
+    "Δ memenuhi (poin)": lambda v: fmt.selisih(v), "JPM": lambda v: fmt.persen(v / 100), "Peringkat JPM": fmt.angka,
     "IKM": lambda v: fmt.angka(v, 2), "Peringkat IKM": fmt.angka, "Δ IKM": lambda v: fmt.selisih(v, 2),
     "Responden": fmt.angka}, na_rep="–")
 st.subheader(f"Tabel perbandingan {year}")

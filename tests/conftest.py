@@ -118,3 +118,13 @@ def sqlite_demo(tmp_path_factory):
     mart = path.with_name("mart.duckdb")
     refresh.refresh(url, str(mart))
     return url, mart
+
+
+@pytest.fixture
+def app_env(sqlite_demo, monkeypatch, tmp_path):
+    """Settings that point the dashboard at the small SQLite demo and its mart."""
+    url, mart = sqlite_demo
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MART_PATH", str(mart))
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))  # the embedded default stays untouched
+    return url, mart

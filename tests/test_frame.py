@@ -14,15 +14,6 @@ PAGES = ["ringkasan", "pelatihan", "kompetensi", "kepuasan", "perbandingan", "da
 TIMEOUT = 60
 
 
-@pytest.fixture
-def app_env(sqlite_demo, monkeypatch, tmp_path):
-    url, mart = sqlite_demo
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MART_PATH", str(mart))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))  # the embedded default stays untouched
-    return url, mart
-
-
 def new_app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():

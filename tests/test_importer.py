@@ -70,6 +70,17 @@ def write_folder(folder: Path, files: dict, semicolon: set[str] = frozenset()) -
     return folder
 
 
+def imported_mart(folder: Path, files: dict) -> tuple[str, str]:
+    """Import `files` into a new SQLite source in `folder`, refresh its mart: (path, version)."""
+    from data_access import mart, refresh
+    url = f"sqlite:///{folder / 's.sqlite'}"
+    report = importer.import_folder(db.make_engine(url), write_folder(folder / "impor", files))
+    assert report.ok, report.text()
+    path = str(folder / "m.duckdb")
+    refresh.refresh(url, path)
+    return path, mart.version(path)
+
+
 def _set(files, table, row, column, value):
     header = files[table][0]
     files[table][row - 1][header.index(column)] = value

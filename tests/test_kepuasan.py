@@ -17,7 +17,7 @@ from ui import format as fmt
 
 from .conftest import REPO
 from .expected import pooled_ikm, source_table
-from .test_frame import app_env, new_app  # noqa: F401 (fixture)
+from .test_frame import new_app
 from .test_importer import good_files, write_folder
 
 SUMS_29 = [105, 101, 100, 116, 102, 105, 106, 105, 115]  # DOMAIN.md section 1

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access import db, importer, mart, queries, refresh, rules
+from data_access import mart, queries, rules
 from data_access.filters import ALL, Filters
 from ui import charts
 from ui import format as fmt
 
 from .expected import assessed, latest_levels, source_table
-from .test_frame import app_env, new_app  # noqa: F401 (fixture)
-from .test_importer import NIP_BUDI, NIP_SITI, good_files, write_folder
+from .test_frame import new_app
+from .test_importer import NIP_BUDI, NIP_SITI, good_files, imported_mart
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +29,7 @@ def small_mart(tmp_path_factory):
                                        "tatap muka", "", "2025-07-01", "2025-07-01", "4", "manajerial", "M.01"])
     files["standar_kompetensi"] = [files["standar_kompetensi"][0], ["Ahli Pertama", "M.01", "3"],
                                    ["Ahli Pertama", "T.01", "1"]]
-    folder = tmp_path_factory.mktemp("komp")
-    url = f"sqlite:///{folder / 's.sqlite'}"
-    report = importer.import_folder(db.make_engine(url), write_folder(folder / "impor", files))
-    assert report.ok, report.text()
-    path = str(folder / "m.duckdb")
-    refresh.refresh(url, path)
-    return path, mart.version(path)
+    return imported_mart(tmp_path_factory.mktemp("komp"), files)
 
 
 def test_latest_assessment_counts_and_missing_standards_are_reported(small_mart):

@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access import db, importer, mart, queries, refresh
+from data_access import mart, queries
 from data_access.filters import ALL, Filters
 from ui import charts
 
 from .expected import person_years, source_table
-from .test_frame import app_env, new_app  # noqa: F401 (fixture)
-from .test_importer import good_files, write_folder
+from .test_frame import new_app
+from .test_importer import good_files, imported_mart
 
 # Extra PNS and one PPPK around the edges of the rule (NIP = birth date, TMT, sex, serial).
 PEOPLE = [  # nip, name, sex, birth, asn, golongan
@@ -42,13 +42,7 @@ def edge_mart(tmp_path_factory):
     for i, nip, start, end, jp in TRAININGS:
         files["riwayat_pelatihan"].append([str(i), nip, "Pelatihan Uji", "klasikal", "pelatihan teknis",
                                            "tatap muka", "", start, end, jp, "teknis", ""])
-    folder = tmp_path_factory.mktemp("tepi")
-    url = f"sqlite:///{folder / 's.sqlite'}"
-    report = importer.import_folder(db.make_engine(url), write_folder(folder / "impor", files))
-    assert report.ok, report.text()
-    path = str(folder / "m.duckdb")
-    refresh.refresh(url, path)
-    return path, mart.version(path)
+    return imported_mart(tmp_path_factory.mktemp("tepi"), files)
 
 
 def test_edges_of_the_20_jp_rule(edge_mart):

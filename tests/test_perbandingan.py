@@ -10,7 +10,7 @@ from data_access.filters import ALL, Filters
 from ui import charts
 
 from .expected import person_years, source_table
-from .test_frame import app_env, new_app  # noqa: F401 (fixture)
+from .test_frame import new_app
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import os
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pytest
 import sqlalchemy as sa
 

@@ -10,7 +10,7 @@ from ui import charts
 from ui import format as fmt
 
 from .expected import assessed, mart_query, person_years, pooled_ikm, source_table
-from .test_frame import app_env, new_app  # noqa: F401 (fixture)
+from .test_frame import new_app
 
 
 @pytest.fixture(scope="module")

@@ -344,3 +344,33 @@ def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
                  alt.Tooltip("nilai:Q", title="Nilai", format=",.1f")],
     ).properties(width=250, height=150).facet(facet=alt.Facet("indikator:N", title=None), columns=3)
     return localized(chart.resolve_scale(y="independent"))
+
+
+# --- impact ---------------------------------------------------------------------------------------
+
+def scatter_fit(data: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
+                slope: float | None = None, intercept: float | None = None) -> alt.LayerChart:
+    """One point per entity (hover names it) and, when given, the fitted line."""
+    points = alt.Chart(data).mark_circle(size=70, opacity=0.7, color=BIRU).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("nama:N", title="Nama"), alt.Tooltip(f"{x}:Q", title=x_title, format=".1%"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=",.2f")])
+    layers = [points]
+    if slope is not None:
+        lo, hi = float(data[x].min()), float(data[x].max())
+        line = pd.DataFrame({x: [lo, hi], y: [intercept + slope * lo, intercept + slope * hi]})
+        layers.append(alt.Chart(line).mark_line(color=JINGGA, strokeWidth=3).encode(x=f"{x}:Q", y=f"{y}:Q"))
+    return localized(alt.layer(*layers).properties(height=340))
+
+
+def group_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str) -> alt.LayerChart:
+    """A value per group (e.g. the average IKM change), negative values in orange."""
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
+        x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=value_format)),
+        color=alt.condition(f"datum['{value}'] < 0", alt.value(JINGGA), alt.value(BIRU)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=value_format),
+                 alt.Tooltip("jumlah:Q", title="Jumlah", format=",d")])
+    text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text(f"{value}:Q", format=value_format))
+    return localized(alt.layer(bars, text).properties(height=alt.Step(34)))
