@@ -186,10 +186,10 @@ def _d(y, m=1, d=1) -> np.datetime64:
 
 
 class _Writer:
-    """Batches rows into the source and reports progress."""
+    """Batches rows into the source and counts them per table."""
 
-    def __init__(self, conn, progress: Progress):
-        self.conn, self.progress = conn, progress
+    def __init__(self, conn):
+        self.conn = conn
         self.dialect = conn.dialect.name
         self.counts: dict[str, int] = {}
 
@@ -243,7 +243,7 @@ def generate(engine: sa.Engine, n_pegawai: int = DEFAULT_PEGAWAI, seed: int = DE
         conn.commit()
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA synchronous=OFF")
-        w = _Writer(conn, progress)
+        w = _Writer(conn)
         gen = _Generator(rng, seed, n_pegawai, sampai, w, progress)
         gen.run()
         progress("Membuat indeks", 0.97)
