@@ -45,6 +45,15 @@ class Filters:
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
+    def without_place(self) -> Filters:
+        """The same period and person filters for all regions and agencies."""
+        return replace(self, kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
+                       jenis_instansi=None, kode_instansi=None, kode_unit=None)
+
+    @property
+    def has_person_filter(self) -> bool:
+        return any(getattr(self, name) is not None for name in PERSON_FILTERS)
+
     def active(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 

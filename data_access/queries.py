@@ -94,9 +94,9 @@ def row_counts(path: str, version: str) -> pd.DataFrame:
 
 # --- executive overview ---------------------------------------------------------------------
 
-def _ikm_expr(prefix: str = "") -> str:
+def _ikm_expr() -> str:
     """Pooled IKM (25..100) from per-element sums: exact 1/9 weights (PermenPANRB 14/2017)."""
-    parts = " + ".join(f"sum({prefix}jumlah_{u}) / nullif(sum({prefix}responden_{u}), 0)" for u in ref.UNSUR_IKM)
+    parts = " + ".join(f"sum(jumlah_{u}) / nullif(sum(responden_{u}), 0)" for u in ref.UNSUR_IKM)
     return f"({parts}) / 9 * 25"
 
 
@@ -106,9 +106,8 @@ def kpi_per_tahun(path: str, version: str, scope: Scope, filters: Filters) -> pd
     ignored), indexed by year: ASN, PNS, PNS reaching the JP target and their coverage, JP per
     PNS, assessed employees, the share meeting the standard, average JPM, respondents, units
     surveyed and pooled IKM. Person filters do not apply to the survey."""
-    base = filters.with_(tahun=None)
-    clause, params = where(base, scope)
-    clause_u, params_u = where(base, scope, person=False)
+    clause, params = where(filters, scope, year=False)
+    clause_u, params_u = where(filters, scope, year=False, person=False)
     out = run(path, version, f"""
         WITH years AS (SELECT range::INTEGER AS tahun FROM range(
                  (SELECT nilai::INTEGER FROM meta WHERE kunci = 'tahun_awal'),
@@ -215,16 +214,12 @@ def perlu_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> 
 
 # --- training coverage (the 20 JP right) -----------------------------------------------------
 
-def _without_year(filters: Filters, scope: Scope) -> tuple[str, list]:
-    return where(filters.with_(tahun=None), scope)
-
-
 @st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
 def pelatihan_ringkasan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per year (the selected one and the one before) and ASN type: employees, those reaching
     the JP target, without any training, above the PPPK cap, total JP, and JP lacking to the
     target (PNS: the sum over those below 20 JP of what they miss)."""
-    clause, params = _without_year(filters, scope)
+    clause, params = where(filters, scope, year=False)
     return run(path, version, f"""
         SELECT tahun, jenis_asn, sum(jumlah_pegawai)::BIGINT AS pegawai,
                sum(jumlah_capai_target)::BIGINT AS capai, sum(jumlah_tanpa_pelatihan)::BIGINT AS tanpa,
@@ -256,7 +251,7 @@ def kemajuan_bulanan(path: str, version: str, scope: Scope, filters: Filters,
                      sampai_bulan: int = 12) -> pd.DataFrame:
     """Cumulative JP per PNS at the end of each month, for the selected year (up to
     `sampai_bulan`, the last month with data) and the year before (all twelve months)."""
-    clause, params = _without_year(filters, scope)
+    clause, params = where(filters, scope, year=False)
     year = filters.tahun
     return run(path, version, f"""
         WITH pns AS (SELECT tahun, sum(jumlah_pegawai) AS n FROM pelatihan_tahun
@@ -309,8 +304,7 @@ def cakupan_per_wilayah(path: str, version: str, scope: Scope, filters: Filters)
 def cakupan_nasional(path: str, version: str, filters: Filters) -> float | None:
     """The national PNS coverage under the same year and person filters: a benchmark every
     user may see (one figure, no region's rows), so it is computed without the scope."""
-    national = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
-                             jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    national = filters.without_place()
     clause, params = where(national)
     value = run(path, version, f"""SELECT sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0)
         FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
@@ -428,7 +422,7 @@ def ikm_periode(path: str, version: str, scope: Scope, filters: Filters,
                 tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.Series:
     """Pooled IKM of the selection in one period: respondents, units surveyed, and per
     element the answer sum and the number who answered (`jumlah_u1`, `responden_u1`, ...)."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False, person=False)
     period, period_params = _periode(tahun, jenis, ke)
     row = run(path, version, f"""
         SELECT coalesce(sum(jumlah_responden), 0)::BIGINT AS responden,
@@ -440,7 +434,7 @@ def ikm_periode(path: str, version: str, scope: Scope, filters: Filters,
 @st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
 def ikm_tren(path: str, version: str, scope: Scope, filters: Filters, jenis: str = "tahun") -> pd.DataFrame:
     """Pooled IKM per period over all years: per year, semester or quarter."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False, person=False)
     part = PERIODE[jenis]
     key = f"tahun, {part}" if part else "tahun"
     return run(path, version, f"""
@@ -454,7 +448,7 @@ def ikm_unsur(path: str, version: str, scope: Scope, filters: Filters,
               tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
     the 1..4 scale over those who answered it, and its respondents."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False, person=False)
     period, period_params = _periode(tahun, jenis, ke)
     wide = run(path, version, f"""
         SELECT jenis_layanan, {_unsur_columns()} FROM ikm_sel
@@ -473,7 +467,7 @@ def ikm_unsur(path: str, version: str, scope: Scope, filters: Filters,
 def ikm_per_unit(path: str, version: str, scope: Scope, filters: Filters,
                  tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Every surveyed unit in the selection with its respondents and pooled IKM, lowest first."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False, person=False)
     period, period_params = _periode(tahun, jenis, ke)
     return run(path, version, f"""
         SELECT s.kode_unit, u.nama AS unit_kerja, u.nama_instansi AS instansi, u.jenis_layanan,
@@ -511,7 +505,7 @@ def kecukupan_sampel(path: str, version: str, scope: Scope, filters: Filters) ->
 def profil_responden(path: str, version: str, scope: Scope, filters: Filters,
                      tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False, person=False)
     period, period_params = _periode(tahun, jenis, ke)
     frames = []
     for dimension in ("jenis_kelamin", "kelompok_usia", "pendidikan", "pekerjaan"):
@@ -525,7 +519,7 @@ def profil_responden(path: str, version: str, scope: Scope, filters: Filters,
 def saran_terbaru(path: str, version: str, scope: Scope, filters: Filters,
                   tahun: int, jenis: str = "tahun", ke: int | None = None, limit: int = 15) -> pd.DataFrame:
     """The latest suggestions, newest first; the mart keeps no respondent identity."""
-    clause, params = where(filters.with_(tahun=None), scope, person=False, alias="s")
+    clause, params = where(filters, scope, year=False, person=False, alias="s")
     period, period_params = _periode(tahun, jenis, ke)  # unit_kerja has no period columns
     return run(path, version, f"""
         SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
@@ -541,7 +535,7 @@ def kompetensi_ringkasan(path: str, version: str, scope: Scope, filters: Filters
     """Per year (the selected one and the one before), as of the year's end: employees on the
     payroll, assessed (with a standard for their job level), without a standard, meeting the
     standard, JPM total, JPM categories, and how recent the latest assessment is."""
-    clause, params = _without_year(filters, scope)
+    clause, params = where(filters, scope, year=False)
     years = [filters.tahun, filters.tahun - 1]
     return run(path, version, f"""
         WITH staff AS (SELECT tahun, sum(jumlah_pegawai) AS pegawai FROM pelatihan_tahun
@@ -595,7 +589,7 @@ def gap_per_jenjang(path: str, version: str, scope: Scope, filters: Filters) -> 
 @st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
 def gap_tren(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Average gap per competency for every year (as of each year's end)."""
-    clause, params = _without_year(filters, scope)
+    clause, params = where(filters, scope, year=False)
     return run(path, version, f"""
         SELECT tahun, kode_kompetensi, k.nama_kompetensi, sum(jumlah_gap) / sum(jumlah_dinilai) AS rata_gap,
                sum(jumlah_dinilai)::BIGINT AS dinilai
@@ -677,8 +671,8 @@ def _indicators(path, version, scope, filters, column: str | None, codes: tuple[
     group = f"{column} AS kode" if column else "'semua' AS kode"
     keep = f" AND {column} IN ({', '.join('?' for _ in codes)})" if column and codes else ""
     extra = list(codes) if column and codes else []
-    clause, params = where(filters.with_(tahun=None), scope)
-    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False)
+    clause_u, params_u = where(filters, scope, year=False, person=False)
     return run(path, version, f"""
         WITH t AS (SELECT tahun, {group}, sum(jumlah_pegawai) AS asn,
                           sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS') AS pns,
@@ -712,8 +706,7 @@ def banding(path: str, version: str, scope: Scope, filters: Filters, level: str,
     parent region (the current filter) and the nation. trend: every year, per entity and
     for the nation."""
     column, _, names = TINGKAT[level]
-    person = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
-                           jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    person = filters.without_place()
     per = _indicators(path, version, scope, person, column, codes)
     year = filters.tahun
     now = per[per["tahun"] == year].set_index("kode")
@@ -725,7 +718,7 @@ def banding(path: str, version: str, scope: Scope, filters: Filters, level: str,
         table[f"perubahan_{key}"] = table[key] - before[key].reindex(table.index)
     table["kecil"] = (table["asn"] < MIN_STABIL_PEGAWAI) | (table["responden"].between(1, MIN_STABIL_PEGAWAI - 1))
     table = table.reset_index().sort_values("cakupan", ascending=False, na_position="last")
-    parent = _indicators(path, version, scope, filters.with_(tahun=None), None, None)
+    parent = _indicators(path, version, scope, filters, None, None)
     nation = _indicators(path, version, ALL, person, None, None)
     refs = []
     if filters != person:
@@ -744,8 +737,7 @@ def kelompok_sebaya(path: str, version: str, scope: Scope, filters: Filters, lev
     agency with agencies of its type) with coverage and IKM, and each one's percentile
     among them (100 = the best)."""
     column, _, names = TINGKAT[level]
-    person = filters.with_(kelompok_wilayah=None, kode_provinsi=None, kode_kabkota=None,
-                           jenis_instansi=None, kode_instansi=None, kode_unit=None)
+    person = filters.without_place()
     kinds = run(path, version, names).set_index("kode")
     peers = tuple(kinds.index[kinds["jenis"] == kinds.loc[kode, "jenis"]])
     per = _indicators(path, version, scope, person, column, peers)
@@ -764,8 +756,8 @@ def cakupan_dan_ikm(path: str, version: str, scope: Scope, filters: Filters) -> 
     Entities below MIN_PNS PNS or MIN_RESPONDEN respondents get no value for that year."""
     column, label = ("kode_unit", "unit kerja") if filters.kode_instansi else ("kode_instansi", "instansi")
     year = filters.tahun
-    clause, params = _without_year(filters, scope)
-    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False)
+    clause_u, params_u = where(filters, scope, year=False, person=False)
     wide = run(path, version, f"""
         WITH cov AS (SELECT {column} AS kode, tahun, sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
                      FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?)
@@ -790,8 +782,8 @@ def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> 
     """Service units whose IKM fell two years running up to the selected year and whose PNS
     coverage that year is below the national figure."""
     year = filters.tahun
-    clause, params = _without_year(filters, scope)
-    clause_u, params_u = where(filters.with_(tahun=None), scope, person=False)
+    clause, params = where(filters, scope, year=False)
+    clause_u, params_u = where(filters, scope, year=False, person=False)
     national = cakupan_nasional(path, version, filters)
     if national is None:
         return pd.DataFrame(columns=["kode_unit", "kode_instansi", "unit_kerja", "ikm_2", "ikm_1", "ikm", "cakupan"])
@@ -815,7 +807,7 @@ def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> 
 def kompetensi_berulang(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """For competencies assessed twice (the second assessment up to the selected year): how
     many, and the average change in level, with and without aimed training in between."""
-    clause, params = _without_year(filters, scope)
+    clause, params = where(filters, scope, year=False)
     return run(path, version, f"""
         SELECT dilatih, sum(jumlah)::BIGINT AS jumlah, sum(jumlah_perubahan) / sum(jumlah) AS rata_perubahan
         FROM penilaian_berulang WHERE {clause} AND tahun <= ? GROUP BY dilatih ORDER BY dilatih DESC""",

@@ -11,7 +11,7 @@ k = frame.page_header("Kepuasan masyarakat (IKM)",
                       "Indeks Kepuasan Masyarakat unit pelayanan publik menurut PermenPANRB 14/2017: "
                       "sembilan unsur, bobot sama 1/9, skala 25–100.")
 f, year = k.filters, k.filters.tahun
-if any(getattr(f, p) for p in ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")):
+if f.has_person_filter:
     st.caption("IKM menilai unit layanan, bukan pegawai: filter jenis ASN, jabatan, golongan, dan jenis "
                "kelamin tidak berlaku di halaman ini.")
 

@@ -57,7 +57,7 @@ cards[4].metric("IKM", f"{fmt.angka(now['ikm'], 2)} · {category[0]}" if categor
                                 help="Indeks Kepuasan Masyarakat dari gabungan jawaban responden (PermenPANRB 14/2017).")
 cards[4].caption(f"Mutu **{category[1]}** · {fmt.angka(now['unit_survei'])} unit disurvei. Target minimal B (76,61)."
                  if category else "Belum ada survei untuk pilihan ini.")
-if any(getattr(f, p) for p in ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")):
+if f.has_person_filter:
     st.caption("IKM menilai unit layanan, bukan pegawai: filter jenis ASN, jabatan, golongan, dan "
                "jenis kelamin tidak berlaku untuk IKM.")
 frame.partial_year_note(k)
