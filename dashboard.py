@@ -1,18 +1,23 @@
 """Dasbor Pembinaan ASN: the frame every page lives in (`streamlit run dashboard.py`).
 
-Page config, first start on demo data, the global filters (kept in the URL) and
-navigation over the files in pages/. No SQL and no charts here.
+Page config, who the user is and what they may see, first start on demo data, the
+global filters (kept in the URL) and navigation over the files in pages/. No SQL and
+no charts here.
 """
 
 import streamlit as st
 
 from data_access import config
-from ui import frame
+from ui import frame, pengguna
 
 st.set_page_config(page_title="Dasbor Pembinaan ASN", page_icon=":material/groups:", layout="wide")
 
-info = frame.ensure_mart(config.load_settings())
-frame.filter_bar(info)
+settings = config.load_settings()
+mode = pengguna.check_configuration(settings)  # a real source without login stops here
+info = frame.ensure_mart(settings)
+user = pengguna.sign_in(settings, info, mode)  # default deny: no grant, no data
+pengguna.sidebar(user)
+frame.filter_bar(info, user)
 
 # Each url_path differs from its file's name: AppTest would otherwise mistake the page
 # for an old-style pages/ script and rerun it without the frame.

@@ -1,4 +1,4 @@
-"""Command line: `python -m data_access demo|import|check|refresh`.
+"""Command line: `python -m data_access demo|import|check|refresh|access`.
 
 Every failure the user can fix ends in one Indonesian sentence and exit status 2
 (1 for a data file or source that breaks the contract), never a traceback.
@@ -7,6 +7,7 @@ Every failure the user can fix ends in one Indonesian sentence and exit status 2
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
@@ -68,6 +69,48 @@ def cmd_import(args, settings) -> int:
     return 0 if result.ok else 1
 
 
+def _unknown_codes(mart_path: str, wilayah, instansi) -> list[str]:
+    """Codes a grant names that the current mart does not know (none when there is no mart)."""
+    import duckdb
+    if not Path(mart_path).exists() or not (wilayah or instansi):
+        return []
+    with duckdb.connect(mart_path, read_only=True) as con:
+        known_w = {r[0] for r in con.execute("SELECT kode FROM wilayah").fetchall()}
+        known_i = {r[0] for r in con.execute("SELECT kode FROM instansi").fetchall()}
+    return ([f"wilayah {c}" for c in wilayah if c not in known_w]
+            + [f"instansi {c}" for c in instansi if c not in known_i])
+
+
+def cmd_access(args, settings) -> int:
+    from . import akses
+    path = settings.akses_path
+    if args.aksi == "list":
+        rows = akses.daftar(path)
+        if not rows:
+            print(f"Belum ada pengguna terdaftar di {path}.")
+        for h in rows:
+            print(f"{h.email:40s} {h.peran:15s} {h.cakupan}  (oleh {h.diberikan_oleh}, {h.diberikan_pada})")
+        return 0
+    if args.aksi == "revoke":
+        if akses.revoke(path, args.email):
+            print(f"Akses {akses.normal_email(args.email)} dicabut.")
+            return 0
+        print(f"Tidak ada akses untuk {akses.normal_email(args.email)}.", file=sys.stderr)
+        return 1
+    unknown = _unknown_codes(settings.mart_path, args.wilayah, args.instansi)
+    if unknown and not args.paksa:
+        print(f"Gagal: kode yang tidak ada di data: {', '.join(unknown)}. Periksa kodenya, "
+              "atau tambahkan --paksa bila datanya memang belum dimuat.", file=sys.stderr)
+        return 2
+    try:
+        hak = akses.grant(path, args.email, args.peran, args.wilayah, args.instansi, oleh=args.oleh)
+    except akses.AksesError as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 2
+    print(f"Akses diberikan: {hak.email} sebagai {hak.peran}, cakupan {hak.cakupan}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m data_access",
@@ -92,6 +135,21 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("refresh", help="bangun ulang mart DuckDB dari sumber (hanya membaca sumber)")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("access", help="kelola siapa boleh melihat apa (akses_pengguna)")
+    access = p.add_subparsers(dest="aksi", required=True, metavar="AKSI")
+    g = access.add_parser("grant", help="beri atau ubah akses seorang pengguna")
+    g.add_argument("email", help="email yang dikirim penyedia login (OIDC)")
+    g.add_argument("--peran", required=True, choices=["eksekutif", "kepala_wilayah", "perencana", "admin"])
+    g.add_argument("--wilayah", action="append", default=[], metavar="KODE",
+                   help="kode provinsi (2 angka) atau kabupaten/kota (4 angka); boleh berulang")
+    g.add_argument("--instansi", action="append", default=[], metavar="KODE", help="kode instansi; boleh berulang")
+    g.add_argument("--oleh", default=getpass.getuser(), help="siapa yang memberi (untuk jejak)")
+    g.add_argument("--paksa", action="store_true", help="simpan walaupun kodenya belum ada di mart")
+    r = access.add_parser("revoke", help="cabut akses seorang pengguna")
+    r.add_argument("email")
+    access.add_parser("list", help="daftar semua pengguna dan aksesnya")
+    p.set_defaults(func=cmd_access)
 
     args = parser.parse_args(argv)
     settings = config.load_settings(db=args.db, mart=args.mart)

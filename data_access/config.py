@@ -41,6 +41,8 @@ class Settings:
     mart_path: str
     default_database_url: str  # the embedded demo source, used when none is configured
     demo_pegawai: int  # size of the demo built on a first start
+    akses_path: str  # SQLite side store with the grants and the export audit log
+    auth_disabled: bool  # AUTH_DISABLED=1: run without login on a real source (with a warning)
 
     @property
     def is_default_source(self) -> bool:
@@ -55,4 +57,6 @@ def load_settings(db: str | None = None, mart: str | None = None) -> Settings:
         mart_path=mart or setting("MART_PATH", str(data_dir / "mart.duckdb")),
         default_database_url=default_db,
         demo_pegawai=int(setting("DEMO_PEGAWAI", "50000")),
+        akses_path=setting("AKSES_PATH", str(data_dir / "akses.sqlite")),
+        auth_disabled=setting("AUTH_DISABLED", "0") == "1",
     )

@@ -169,3 +169,21 @@ TABLES = [wilayah, instansi, unit_kerja, kompetensi, standar_kompetensi, pegawai
 OPTIONAL_TABLES = {"volume_layanan", "metadata_sumber"}
 REQUIRED_TABLES = [t.name for t in TABLES if t.name not in OPTIONAL_TABLES]
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def describe_rule(column: sa.Column) -> str:
+    """The rules in a column's `info`, in words, for the data dictionary."""
+    info, parts = column.info, []
+    if "allowed" in info:
+        parts.append("salah satu: " + ", ".join(str(v) for v in info["allowed"]))
+    if "pattern" in info:
+        parts.append(f"pola {info['pattern']}")
+    if "ref" in info:
+        parts.append(f"merujuk {info['ref']}")
+    if "min" in info:
+        parts.append(f"paling kecil {info['min']}")
+    if "min_exclusive" in info:
+        parts.append(f"lebih dari {info['min_exclusive']}")
+    if "max" in info:
+        parts.append(f"paling besar {info['max']}")
+    return "; ".join(parts)

@@ -11,14 +11,16 @@ from dataclasses import dataclass, fields, replace
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see: sets of province/kab-kota codes and agency codes.
+    """What a user may see: sets of province/kab-kota codes and agency codes, and whether
+    person-level rows are allowed. Built from the user's grant by `akses.scope_of`.
 
-    Empty sets mean no restriction by that dimension. Issue #10 fills this from the
-    user's grant; until then everyone sees all.
+    A row is visible if its region or its agency is in the sets; both empty means all.
+    Every query takes the scope and is cached under it, so no cached answer crosses scopes.
     """
     wilayah: frozenset[str] = frozenset()
     instansi: frozenset[str] = frozenset()
-    lihat_orang: bool = True  # may see person-level rows (names, masked NIP)
+    lihat_orang: bool = False  # may see person-level rows (names, masked NIP)
+    nip_penuh: bool = False  # may export person rows with the full NIP (admin)
 
     @property
     def is_all(self) -> bool:

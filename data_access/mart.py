@@ -9,6 +9,7 @@ old version. No restart is needed.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,6 +49,18 @@ def run(path: str, mart_version: str, sql: str, params: list | tuple = ()) -> pd
     cursor = _connection(path, mart_version).cursor()  # a cursor per query: safe across threads
     try:
         return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+def stream(path: str, mart_version: str, sql: str, params: list | tuple = (),
+           rows: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The rows of one query in batches of about `rows`, for files too large to build at once."""
+    cursor = _connection(path, mart_version).cursor()
+    try:
+        reader = cursor.sql(sql, params=list(params)).to_arrow_reader(rows)
+        for batch in reader:
+            yield batch.to_pandas()
     finally:
         cursor.close()
 

@@ -83,6 +83,34 @@ def jumlah_asn(path: str, version: str, scope: Scope, filters: Filters) -> int:
     return 0 if pd.isna(value) else int(value)
 
 
+@st.cache_data(ttl=OPTIONS_TTL, max_entries=1000, show_spinner=False)
+def cakupan_ada(path: str, version: str, scope: Scope) -> bool:
+    """Whether the scope covers at least one unit in the mart (a grant can name a code that
+    is not, or no longer, in the data)."""
+    clause, params = where(Filters(), scope, year=False, person=False)
+    return bool(run(path, version, f"SELECT EXISTS (SELECT 1 FROM {_UNITS} WHERE {clause})", params).iloc[0, 0])
+
+
+@st.cache_data(ttl=OPTIONS_TTL, max_entries=1000, show_spinner=False)
+def nama_cakupan(path: str, version: str, scope: Scope) -> str:
+    """The scope in words: the names of its regions and agencies ("Jawa Timur, Kota Malang")."""
+    if scope.is_all:
+        return "seluruh Indonesia"
+    codes = sorted(scope.wilayah) + sorted(scope.instansi)
+    marks = ", ".join("?" for _ in codes)
+    names = run(path, version, f"""SELECT nama FROM (SELECT kode, nama FROM wilayah UNION ALL
+        SELECT kode, nama FROM instansi) WHERE kode IN ({marks}) ORDER BY nama""", codes)["nama"]
+    return ", ".join(names) or "-"
+
+
+@st.cache_data(ttl=OPTIONS_TTL, max_entries=20, show_spinner=False)
+def mart_tables(path: str, version: str) -> pd.DataFrame:
+    """Every table of the mart with its exact row count (not scoped: no figures, only sizes)."""
+    names = run(path, version, "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1")["table_name"]
+    counts = [int(run(path, version, f'SELECT count(*) FROM "{name}"').iloc[0, 0]) for name in names]
+    return pd.DataFrame({"tabel": names, "baris": counts})
+
+
 @st.cache_data(ttl=OPTIONS_TTL, max_entries=20, show_spinner=False)
 def row_counts(path: str, version: str) -> pd.DataFrame:
     """Rows of every source table as read by the last refresh."""
@@ -374,24 +402,41 @@ def mask_nip(column: str = "nip") -> str:
     return f"left({column}, 2) || repeat('*', 12) || right({column}, 4)"
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
-def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters,
-                        limit: int | None = None) -> tuple[pd.DataFrame, int]:
-    """PNS below the JP target in the year with their JP so far, fewest JP first, NIP
-    masked; and how many there are in all. Person-level: only for roles allowed to see people."""
+def _nip(scope: Scope, nip_penuh: bool) -> str:
+    return "p.nip" if nip_penuh and scope.nip_penuh else mask_nip("p.nip")
+
+
+def _check_person_rows(scope: Scope) -> None:
     if not scope.lihat_orang:
         raise PermissionError("Peran ini tidak berhak melihat data orang per orang.")
+
+
+def sql_pns_di_bawah_target(scope: Scope, filters: Filters, nip_penuh: bool = False) -> tuple[str, list]:
+    """PNS below the JP target in the year with their JP so far, fewest JP first. The NIP is
+    masked unless `nip_penuh` is asked for (an export) and the scope allows it (admin)."""
+    _check_person_rows(scope)
     clause, params = where(filters, scope)
-    target = float(run(path, version, "SELECT nilai FROM meta WHERE kunci = 'target_jp_pns'").iloc[0, 0])
-    below = f"""SELECT nip, jp FROM pegawai_tahun JOIN segmen USING (segmen)
-                WHERE jenis_asn = 'PNS' AND jp < ? AND {clause}"""
-    total = int(run(path, version, f"SELECT count(*) FROM ({below})", [target] + params).iloc[0, 0])
-    rows = run(path, version, f"""
-        SELECT {mask_nip('p.nip')} AS nip, p.nama, p.golongan, p.jenjang_jabatan, u.nama AS unit_kerja,
-               x.jp, ? - x.jp AS kekurangan_jp
-        FROM ({below}) x JOIN pegawai p ON p.nip = x.nip JOIN unit_kerja u ON u.kode = p.kode_unit
-        ORDER BY x.jp, p.nama {f'LIMIT {int(limit)}' if limit else ''}""", [target, target] + params)
-    return rows, total
+    target = "(SELECT nilai::DOUBLE FROM meta WHERE kunci = 'target_jp_pns')"
+    return f"""
+        SELECT {_nip(scope, nip_penuh)} AS nip, p.nama, p.golongan, p.jenjang_jabatan, u.nama AS unit_kerja,
+               x.jp, {target} - x.jp AS kekurangan_jp
+        FROM (SELECT nip, jp FROM pegawai_tahun JOIN segmen USING (segmen)
+              WHERE jenis_asn = 'PNS' AND jp < {target} AND {clause}) x
+        JOIN pegawai p ON p.nip = x.nip JOIN unit_kerja u ON u.kode = p.kode_unit
+        ORDER BY x.jp, p.nama, p.nip""", params
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters,
+                        limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The first `limit` PNS below the JP target (NIP masked) and how many there are in all.
+    Person-level: only for roles allowed to see people."""
+    return _first_rows(path, version, *sql_pns_di_bawah_target(scope, filters), limit)
+
+
+def _first_rows(path: str, version: str, sql: str, params: list, limit: int) -> tuple[pd.DataFrame, int]:
+    total = int(run(path, version, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
+    return run(path, version, f"{sql} LIMIT {int(limit)}", params), total
 
 
 # --- citizen satisfaction (IKM, PermenPANRB 14/2017) ------------------------------------------
@@ -613,27 +658,28 @@ def kebutuhan_pengembangan(path: str, version: str, scope: Scope, filters: Filte
         WHERE {clause} GROUP BY ALL ORDER BY di_bawah_standar DESC, kode_kompetensi""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
-def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters,
-                        limit: int | None = None) -> tuple[pd.DataFrame, int]:
-    """Employees below the standard of a competency, one row each, NIP masked; and the total.
-    Person-level: only for roles allowed to see people."""
-    if not scope.lihat_orang:
-        raise PermissionError("Peran ini tidak berhak melihat data orang per orang.")
+def sql_kebutuhan_per_orang(scope: Scope, filters: Filters, nip_penuh: bool = False) -> tuple[str, list]:
+    """Employees below the standard of a competency, one row each, largest shortfall first.
+    Person-level and NIP as in `sql_pns_di_bawah_target`."""
+    _check_person_rows(scope)
     clause, params = where(filters, scope)
-    below = f"""SELECT nip, kode_kompetensi, level, level_standar, kekurangan_level, tanggal_penilaian,
-                       dilatih_setelah_penilaian
-                FROM kebutuhan_pegawai JOIN segmen USING (segmen) WHERE {clause}"""
-    total = int(run(path, version, f"SELECT count(*) FROM ({below})", params).iloc[0, 0])
-    rows = run(path, version, f"""
-        SELECT {mask_nip('p.nip')} AS nip, p.nama, p.jenjang_jabatan, u.nama AS unit_kerja,
+    return f"""
+        SELECT {_nip(scope, nip_penuh)} AS nip, p.nama, p.jenjang_jabatan, u.nama AS unit_kerja,
                k.nama_kompetensi AS kompetensi, b.level, b.level_standar, b.kekurangan_level,
                b.tanggal_penilaian, b.dilatih_setelah_penilaian
-        FROM ({below}) b JOIN pegawai p ON p.nip = b.nip JOIN unit_kerja u ON u.kode = p.kode_unit
+        FROM (SELECT nip, kode_kompetensi, level, level_standar, kekurangan_level, tanggal_penilaian,
+                     dilatih_setelah_penilaian
+              FROM kebutuhan_pegawai JOIN segmen USING (segmen) WHERE {clause}) b
+        JOIN pegawai p ON p.nip = b.nip JOIN unit_kerja u ON u.kode = p.kode_unit
         JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
-        ORDER BY b.kekurangan_level DESC, p.nama, k.nama_kompetensi
-        {f'LIMIT {int(limit)}' if limit else ''}""", params)
-    return rows, total
+        ORDER BY b.kekurangan_level DESC, p.nama, k.nama_kompetensi, p.nip""", params
+
+
+@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters,
+                        limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The first `limit` employees below a standard (NIP masked) and the total."""
+    return _first_rows(path, version, *sql_kebutuhan_per_orang(scope, filters), limit)
 
 
 # --- comparison ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ citizen satisfaction side by side, with honest uncertainty."""
 import streamlit as st
 
 from data_access import queries, statistik
-from ui import charts
+from ui import charts, download
 from ui import format as fmt
 from ui import frame
 
@@ -21,16 +21,22 @@ st.info("**Keterkaitan bukan bukti sebab-akibat.** Instansi yang rajin melatih p
 wide, label = queries.cakupan_dan_ikm(k.path, k.version, k.scope, f)
 st.subheader(f"Cakupan 20 JP {year - 1} dan IKM {year}, per {label}")
 pairs = wide.dropna(subset=["cakupan", "ikm_sesudah"])
+per_entity = wide.rename(columns={
+    "kode": "Kode", "nama": label.capitalize(), "cakupan_sebelum": f"Cakupan {year - 2}", "cakupan": f"Cakupan {year - 1}",
+    "ikm_sebelum": f"IKM {year - 1}", "ikm_sesudah": f"IKM {year}"})
+percent_columns = [f"Cakupan {year - 2}", f"Cakupan {year - 1}"]
 fit = statistik.hubungan(pairs["cakupan"], pairs["ikm_sesudah"])
 if fit is None:
     frame.empty_state(f"Terlalu sedikit {label} yang punya cakupan {year - 1} dan IKM {year} "
                       f"({len(pairs)}; perlu paling sedikit {statistik.MIN_ENTITAS}) untuk menarik garis.")
     if not pairs.empty:
-        st.altair_chart(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
-                                           f"IKM {year}"), width="stretch")
+        frame.chart_and_table(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
+                                                 f"IKM {year}"), per_entity, f"Cakupan dan IKM per {label}",
+                              percent_columns)
 else:
-    st.altair_chart(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
-                                       f"IKM {year}", fit.kemiringan, fit.intersep), width="stretch")
+    frame.chart_and_table(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
+                                             f"IKM {year}", fit.kemiringan, fit.intersep),
+                          per_entity, f"Cakupan dan IKM per {label}", percent_columns)
     cols = st.columns(3)
     per10 = fit.kemiringan / 10
     cols[0].metric(f"Jumlah {label}", fmt.angka(fit.n), border=True)
@@ -86,6 +92,10 @@ st.caption(f"Unit yang IKM-nya turun dua tahun berturut-turut sampai {year} dan 
            f"angka nasional ({fmt.persen(national)}).")
 if warning.empty:
     st.caption("Tidak ada unit yang memenuhi kedua syarat itu.")
+else:
+    download.buttons("Peringatan dini", lambda: warning.drop(columns=["kode_instansi"]).rename(columns={
+        "kode_unit": "Kode", "unit_kerja": "Unit kerja", "ikm_2": f"IKM {year - 2}", "ikm_1": f"IKM {year - 1}",
+        "ikm": f"IKM {year}", "cakupan": f"Cakupan {year}"}), k, "unduh_peringatan")
 for row in warning.head(20).itertuples():
     st.page_link("pages/kepuasan.py", label=f"**{row.unit_kerja}** — IKM {fmt.angka(row.ikm_2, 2)} → "
                  f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data_access import queries, rules
-from ui import charts, download
+from ui import charts
 from ui import format as fmt
 from ui import frame
 
@@ -53,7 +53,7 @@ prefix = {"Tahun": "", "Semester": "S", "Triwulan": "T"}[granularity]
 trend["periode"] = [f"{t}" if granularity == "Tahun" else f"{prefix}{roman[int(p)]} {t}"
                     for t, p in zip(trend["tahun"], trend["ke"].fillna(0))]
 frame.chart_and_table(charts.ikm_trend(trend), trend[["periode", "responden", "ikm"]].rename(
-    columns={"periode": "Periode", "responden": "Responden", "ikm": "IKM"}))
+    columns={"periode": "Periode", "responden": "Responden", "ikm": "IKM"}), "Tren IKM")
 st.caption("Latar: pita mutu A (hijau), B (biru), C (kuning), D (merah) menurut PermenPANRB 14/2017.")
 
 st.subheader("Sembilan unsur pelayanan")
@@ -65,7 +65,7 @@ st.markdown(f"Unsur terlemah: **{weakest['unsur']} {weakest['nama_unsur']}** "
 table = overall.assign(konversi=overall["nrr"] * 25)[["unsur", "nama_unsur", "nrr", "konversi", "responden"]]
 frame.chart_and_table(charts.unsur_bars(overall), table.rename(columns={
     "unsur": "Kode", "nama_unsur": "Unsur", "nrr": "NRR (1–4)", "konversi": "Konversi (×25)",
-    "responden": "Menjawab"}))
+    "responden": "Menjawab"}), "Nilai unsur pelayanan")
 st.markdown("**Nilai rata-rata unsur per jenis layanan**")
 st.altair_chart(charts.unsur_heatmap(elements[elements["jenis_layanan"].notna()]), width="stretch")
 
@@ -78,9 +78,7 @@ st.markdown(f"{fmt.angka(len(units))} unit disurvei; **{fmt.angka(below_b)}** di
 shown = units.drop(columns=["kode_unit"]).rename(columns={
     "unit_kerja": "Unit kerja", "instansi": "Instansi", "jenis_layanan": "Jenis layanan",
     "responden": "Responden", "ikm": "IKM", "mutu": "Mutu", "di_bawah_B": "Tanda"})
-frame.table(shown.head(200), decimals=2)
-download.csv_button("Unduh IKM per unit (CSV)", lambda: units.drop(columns=["di_bawah_B"]), "ikm-unit", k,
-                    "unduh_ikm_unit")
+frame.table(shown.head(200), "IKM per unit pelayanan", decimals=2, full=lambda: shown.drop(columns=["Tanda"]))
 
 st.subheader(f"Kecukupan sampel {year}")
 sample = queries.kecukupan_sampel(k.path, k.version, k.scope, f)
@@ -90,10 +88,10 @@ st.markdown(f"**{fmt.angka(short)}** dari {fmt.angka(len(sample))} unit: **sampe
             f"Krejcie-Morgan; {fmt.angka(unknown)} unit tidak melaporkan jumlah penerima layanan sehingga "
             "kecukupannya tidak dapat dinilai. IKM unit-unit itu tetap ditampilkan di atas.")
 order = {"sampel belum memadai": 0, "volume tidak diketahui": 1, "memadai": 2}
-frame.table(sample.sort_values(["status", "unit_kerja"], key=lambda c: c.map(order) if c.name == "status" else c)
-            .rename(columns={
-    "unit_kerja": "Unit kerja", "instansi": "Instansi", "responden": "Responden",
-    "jumlah_penerima": "Penerima layanan", "sampel_minimum": "Sampel minimum", "status": "Status"}).head(300))
+sample = sample.sort_values(["status", "unit_kerja"], key=lambda c: c.map(order) if c.name == "status" else c).rename(
+    columns={"unit_kerja": "Unit kerja", "instansi": "Instansi", "responden": "Responden",
+             "jumlah_penerima": "Penerima layanan", "sampel_minimum": "Sampel minimum", "status": "Status"})
+frame.table(sample.head(300), "Kecukupan sampel survei", full=lambda: sample)
 
 st.subheader("Profil responden")
 PROFILE_ORDER = {v: i for i, v in enumerate(

@@ -3,7 +3,7 @@ training would close it (PermenPANRB 38/2017)."""
 
 import streamlit as st
 
-from data_access import queries
+from data_access import ekspor, queries
 from ui import charts, download
 from ui import format as fmt
 from ui import frame
@@ -53,7 +53,8 @@ if heat.empty:
 else:
     frame.chart_and_table(charts.gap_heatmap(heat, "nama", "kode_kompetensi"), heat.rename(columns={
         "nama": level_label.capitalize(), "kode_kompetensi": "Kode", "nama_kompetensi": "Kompetensi",
-        "kelompok": "Kelompok", "rata_gap": "Rata-rata gap", "dinilai": "Dinilai"}))
+        "kelompok": "Kelompok", "rata_gap": "Rata-rata gap", "dinilai": "Dinilai"}),
+        f"Kesenjangan kompetensi per {level_label}")
     st.caption("Gap = level hasil penilaian − level standar. Jingga: di bawah standar; biru: di atas. "
                "Kode M.01–M.08 manajerial, SK.01 Perekat Bangsa, T.xx teknis. Arahkan kursor untuk jumlah dinilai.")
 
@@ -75,9 +76,8 @@ frame.table(needs.drop(columns=["kelompok"]).rename(columns={
     "kode_kompetensi": "Kode", "nama_kompetensi": "Kompetensi", "dinilai": "Dinilai",
     "di_bawah_standar": "Di bawah standar", "kekurangan_level": "Jumlah kekurangan level",
     "rata_kekurangan": "Rata-rata kekurangan", "sudah_dilatih": "Sudah dilatih sesudah penilaian",
-    "bagian_dilatih": "Bagian sudah dilatih"}), percent=["Bagian sudah dilatih"], decimals=2)
-download.csv_button("Unduh kebutuhan per kompetensi (CSV)", lambda: needs, "kebutuhan-kompetensi", k,
-                    "unduh_kebutuhan")
+    "bagian_dilatih": "Bagian sudah dilatih"}), "Kebutuhan pengembangan per kompetensi",
+    percent=["Bagian sudah dilatih"], decimals=2)
 if k.scope.lihat_orang:
     people, total = queries.kebutuhan_per_orang(k.path, k.version, k.scope, f, limit=200)
     st.markdown(f"**Pegawai di bawah standar** ({fmt.angka(total)} baris pegawai × kompetensi; NIP disamarkan)")
@@ -86,10 +86,8 @@ if k.scope.lihat_orang:
                 .rename(columns={"nip": "NIP", "nama": "Nama", "jenjang_jabatan": "Jenjang", "unit_kerja": "Unit kerja",
                                  "kompetensi": "Kompetensi", "level": "Level", "level_standar": "Standar",
                                  "kekurangan_level": "Kurang", "tanggal_penilaian": "Dinilai",
-                                 "dilatih_setelah_penilaian": "Sudah dilatih"}))
-    download.csv_button("Unduh daftar pegawai (CSV)",
-                        lambda: queries.kebutuhan_per_orang(k.path, k.version, k.scope, f)[0],
-                        "kebutuhan-kompetensi-pegawai", k, "unduh_kebutuhan_pegawai")
+                                 "dilatih_setelah_penilaian": "Sudah dilatih"}), None)
+    download.dataset_buttons(ekspor.DATASETS["pegawai_di_bawah_standar"], k, total, key="unduh_kebutuhan_pegawai")
 
 with st.expander("Definisi"):
     st.markdown(f"""

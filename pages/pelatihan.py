@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access import queries
+from data_access import ekspor, queries
 from ui import charts, download
 from ui import format as fmt
 from ui import frame
@@ -46,12 +46,14 @@ with left:
     st.subheader("Sebaran JP per PNS")
     dist = queries.distribusi_jp(k.path, k.version, k.scope, f)
     frame.chart_and_table(charts.jp_histogram(dist, target), dist.rename(
-        columns={"dari": "JP dari", "sampai": "JP sampai (tidak termasuk)", "jumlah": "Jumlah PNS"}))
+        columns={"dari": "JP dari", "sampai": "JP sampai (tidak termasuk)", "jumlah": "Jumlah PNS"}),
+        "Sebaran JP per PNS")
 with right:
     st.subheader("Kemajuan dalam tahun")
     months = queries.kemajuan_bulanan(k.path, k.version, k.scope, f, k.info.data_per.month if partial else 12)
     frame.chart_and_table(charts.jp_progress(months, year, target), months.rename(
-        columns={"tahun": "Tahun", "bulan": "Bulan", "jp_per_pns": "JP per PNS (kumulatif)"}))
+        columns={"tahun": "Tahun", "bulan": "Bulan", "jp_per_pns": "JP per PNS (kumulatif)"}),
+        "Kemajuan JP dalam tahun")
     now = months[months["tahun"] == year].tail(1)
     if not now.empty:
         m, value = int(now["bulan"].iloc[0]), float(now["jp_per_pns"].iloc[0])
@@ -72,7 +74,7 @@ else:
         ranking.rename(columns={"kode": "Kode", "nama": level_label.capitalize(), "pns": "PNS",
                                 "capai": "Mencapai 20 JP", "cakupan": "Cakupan",
                                 "kekurangan_jp": "JP yang kurang"}),
-        percent=["Cakupan"])
+        f"Cakupan pelatihan per {level_label}", percent=["Cakupan"])
     st.caption(f"Garis jingga: cakupan nasional {fmt.persen(national)} dengan filter periode dan "
                "pegawai yang sama." if national is not None else "")
 
@@ -94,7 +96,7 @@ else:
     with left:
         frame.chart_and_table(charts.delivery_bars(delivery), delivery.rename(columns={
             "jalur": "Jalur", "jenis": "Jenis", "moda": "Moda", "jp": "JP", "kegiatan": "Kegiatan",
-            "peserta": "Peserta"}))
+            "peserta": "Peserta"}), "Cara pengembangan")
     with right:
         moda = delivery.groupby("moda", as_index=False)["jp"].sum()
         moda["bagian"] = moda["jp"] / moda["jp"].sum()
@@ -123,21 +125,20 @@ else:
 st.subheader("Untuk perencana")
 units = queries.unit_cakupan_terendah(k.path, k.version, k.scope, f)
 st.markdown(f"**Unit kerja dengan cakupan terendah** ({fmt.angka(len(units))} unit dalam pilihan ini)")
-frame.table(units.head(100).rename(columns={
-    "unit_kerja": "Unit kerja", "instansi": "Instansi", "pns": "PNS", "di_bawah_target": "Di bawah 20 JP",
-    "cakupan": "Cakupan", "kekurangan_jp": "JP yang kurang"}), percent=["Cakupan"])
-download.csv_button("Unduh semua unit (CSV)", lambda: units, "cakupan-unit-kerja", k, "unduh_unit")
+unit_columns = {"unit_kerja": "Unit kerja", "instansi": "Instansi", "pns": "PNS", "di_bawah_target": "Di bawah 20 JP",
+                "cakupan": "Cakupan", "kekurangan_jp": "JP yang kurang"}
+frame.table(units.head(100).rename(columns=unit_columns), "Unit kerja dengan cakupan terendah", percent=["Cakupan"],
+            full=lambda: units.rename(columns=unit_columns))
 if k.scope.lihat_orang:
     people, total = queries.pns_di_bawah_target(k.path, k.version, k.scope, f, limit=200)
     st.markdown(f"**PNS di bawah {target:g} JP** ({fmt.angka(total)} orang; NIP disamarkan)")
     frame.table(people.rename(columns={
         "nip": "NIP", "nama": "Nama", "golongan": "Golongan", "jenjang_jabatan": "Jenjang jabatan",
-        "unit_kerja": "Unit kerja", "jp": "JP tahun ini", "kekurangan_jp": "JP yang kurang"}))
+        "unit_kerja": "Unit kerja", "jp": "JP tahun ini", "kekurangan_jp": "JP yang kurang"}), None)
     if total > len(people):
-        st.caption(f"Menampilkan {len(people)} orang dengan JP paling sedikit; unduhan memuat semuanya.")
-    download.csv_button("Unduh daftar PNS (CSV)",
-                        lambda: queries.pns_di_bawah_target(k.path, k.version, k.scope, f)[0],
-                        "pns-di-bawah-20-jp", k, "unduh_pns")
+        st.caption(f"Menampilkan {len(people)} orang dengan JP paling sedikit; unduhan memuat semuanya "
+                   "dan dicatat di log audit.")
+    download.dataset_buttons(ekspor.DATASETS["pns_di_bawah_target"], k, total, key="unduh_pns")
 
 with st.expander("Definisi"):
     st.markdown(f"""

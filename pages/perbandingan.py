@@ -89,7 +89,7 @@ table_key = f"banding_tabel_{level}_{f.kode_provinsi}_{f.kode_kabkota}_{f.kode_i
 st.session_state["banding_baris"] = (table_key, level, list(entities["kode"]))
 st.dataframe(styled, hide_index=True, width="stretch", on_select=frame.drill_down, selection_mode="single-row",
              key=table_key)
-download.csv_button("Unduh tabel perbandingan (CSV)", lambda: table, "perbandingan", k, "unduh_banding")
+download.buttons("Perbandingan", lambda: shown, k, "unduh_banding")
 
 st.subheader("Per indikator")
 indicator = st.selectbox("Indikator", ["cakupan", "memenuhi_standar", "ikm", "jp_per_pns", "jpm"],

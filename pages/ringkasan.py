@@ -82,14 +82,10 @@ with map_area:
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
                "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data.")
     with st.expander("Tabel peta"):
-        st.dataframe(
-            per_prov.assign(cakupan=per_prov["cakupan"].map(fmt.persen),
-                            memenuhi_standar=per_prov["memenuhi_standar"].map(fmt.persen),
-                            ikm=per_prov["ikm"].map(lambda v: fmt.angka(v, 2)))
-            [["kode_provinsi", "nama", "cakupan", "ikm", "memenuhi_standar"]],
-            hide_index=True, column_config={
-                "kode_provinsi": "Kode", "nama": "Provinsi", "cakupan": "Cakupan 20 JP",
-                "ikm": "IKM", "memenuhi_standar": "Memenuhi standar kompetensi"})
+        frame.table(per_prov[["kode_provinsi", "nama", "cakupan", "ikm", "memenuhi_standar"]].rename(columns={
+            "kode_provinsi": "Kode", "nama": "Provinsi", "cakupan": "Cakupan 20 JP", "ikm": "IKM",
+            "memenuhi_standar": "Memenuhi standar"}), "Indikator per provinsi",
+            percent=["Cakupan 20 JP", "Memenuhi standar"], decimals=2)
 
 with attention:
     level = "unit kerja" if f.kode_instansi else "instansi"

@@ -1,8 +1,10 @@
 """Tentang data: how fresh the data is, where it comes from, and how figures are computed."""
 
+import pandas as pd
 import streamlit as st
 
-from data_access import queries
+from data_access import contract, kamus, queries
+from ui import download
 from ui import format as fmt
 from ui import frame
 
@@ -22,10 +24,22 @@ cols[3].metric("Jenis data", "Data demo" if info.demo else "Data instansi",
 st.markdown(f"Sumber: **{info.source}** · versi kontrak data **{meta.get('versi_kontrak', '–')}** · "
             f"mart dibangun {fmt.waktu(info.built_at)}")
 
-st.subheader("Isi sumber pada refresh terakhir")
-counts = queries.row_counts(k.path, k.version)
-st.dataframe(counts.assign(baris=counts["baris"].map(fmt.angka)), hide_index=True, height=35 * (len(counts) + 1) + 3,
-             column_config={"tabel": "Tabel sumber", "baris": st.column_config.TextColumn("Jumlah baris")})
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Isi sumber pada refresh terakhir")
+    counts = queries.row_counts(k.path, k.version)
+    frame.table(counts.rename(columns={"tabel": "Tabel sumber", "baris": "Jumlah baris"}), "Isi sumber")
+with right:
+    st.subheader("Isi mart analitik")
+    mart_counts = queries.mart_tables(k.path, k.version)
+    frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
+
+st.subheader("Indikator")
+indicators = pd.DataFrame([vars(i) for i in kamus.INDIKATOR]).rename(columns={
+    "nama": "Indikator", "definisi": "Definisi", "rumus": "Rumus", "satuan": "Satuan", "target": "Target",
+    "dasar": "Dasar hukum"})
+st.table(indicators.set_index("Indikator"))  # long texts wrap here, unlike in a data grid
+download.buttons("Indikator", lambda: indicators, k, "unduh_indikator")
 
 st.subheader("Cara angka dihitung")
 st.markdown(f"""
@@ -41,6 +55,30 @@ st.markdown(f"""
 - **IKM**: rata-rata jawaban per unsur (NRR) × 1/9 untuk setiap unsur, × 25 (PermenPANRB 14/2017).
   IKM beberapa unit atau periode dihitung dari gabungan jawaban (berbobot responden), bukan rata-rata IKM unit.
 
-Kontrak data lengkap: `docs/data-contract.md`. Untuk memperbarui data jalankan
-`python -m data_access refresh`; dasbor memakai mart baru tanpa dimulai ulang.
+Untuk memperbarui data jalankan `python -m data_access refresh`; dasbor memakai mart baru tanpa
+dimulai ulang.
 """)
+
+st.subheader("Batasan yang perlu diketahui")
+st.markdown("""
+- **Unit, golongan, dan jabatan pegawai adalah keadaan terkini**, bukan pada saat pelatihan atau penilaian:
+  pegawai yang pindah unit membawa riwayatnya ke unit barunya (kontrak data belum memuat riwayat jabatan).
+- **Tahun berjalan belum lengkap**: angka tahun ini memuat data sampai tanggal "data per" di atas.
+- **Kompetensi** memakai penilaian terakhir sampai akhir tahun; pegawai yang belum pernah dinilai tidak masuk
+  persentase, dan pegawai yang jenjangnya belum punya standar dihitung terpisah.
+- **IKM** hanya ada untuk unit yang melayani publik dan menjalankan survei; filter pegawai (jenis ASN,
+  jabatan, golongan, jenis kelamin) tidak berlaku untuk IKM.
+- **Angka kecil tidak stabil**: entitas dengan kurang dari 30 pegawai atau responden ditandai ⚠ di perbandingan.
+- **Hubungan bukan sebab-akibat**: halaman Dampak pembinaan menunjukkan keterkaitan, bukan bukti pengaruh.
+""")
+
+st.subheader("Kamus data: kontrak data sumber")
+st.caption(f"Versi kontrak {contract.CONTRACT_VERSION}. Penjelasan lengkap dengan contoh: `docs/data-contract.md`. "
+           "Dibaca oleh impor, `check`, dan `refresh` dari definisi yang sama.")
+for table in contract.metadata.sorted_tables:
+    with st.expander(f"`{table.name}` — {table.comment or ''}"):
+        columns = pd.DataFrame([{
+            "Kolom": c.name, "Tipe": str(c.type).lower(), "Wajib": "ya" if not c.nullable else "",
+            "Kunci": "ya" if c.primary_key else "", "Aturan": contract.describe_rule(c)} for c in table.columns])
+        st.table(columns.set_index("Kolom"))
+        download.buttons(f"Kamus data {table.name}", lambda c=columns: c, k, f"unduh_kamus_{table.name}")

@@ -122,9 +122,12 @@ def sqlite_demo(tmp_path_factory):
 
 @pytest.fixture
 def app_env(sqlite_demo, monkeypatch, tmp_path):
-    """Settings that point the dashboard at the small SQLite demo and its mart."""
+    """Settings that point the dashboard at the small SQLite demo and its mart as the embedded
+    default (data/sumber.sqlite and data/mart.duckdb), so it runs in demo mode without login."""
     url, mart = sqlite_demo
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("MART_PATH", str(mart))
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))  # the embedded default stays untouched
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("MART_PATH", raising=False)
+    monkeypatch.delenv("AUTH_DISABLED", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(mart.parent))  # the repository's own data/ stays untouched
+    monkeypatch.setenv("AKSES_PATH", str(tmp_path / "akses.sqlite"))
     return url, mart

@@ -9,7 +9,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access import db, rules
+from data_access.filters import Scope
 from data_access.reference import UNSUR_IKM
+
+# The scopes the roles get for all of Indonesia (data_access.akses.scope_of).
+PERENCANA = Scope(lihat_orang=True)
+ADMIN = Scope(lihat_orang=True, nip_penuh=True)
 
 
 def source_table(url: str, table: str) -> pd.DataFrame:

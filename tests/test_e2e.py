@@ -7,6 +7,7 @@ every page at 1366x768 go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -44,15 +45,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_demo, tmp_path_factory):
-    url, mart = sqlite_demo
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, MART_PATH=str(mart),
-               DATA_DIR=str(tmp_path_factory.mktemp("e2e-data")))
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@contextlib.contextmanager
+def serve(env: dict, browser, extra_args=(), log_path=None, warm_selector: str = HEADER):
+    """`streamlit run dashboard.py` on a free port with `env`; yields its base URL."""
+    port = env.pop("PORT", None) or _free_port()
+    log = open(log_path, "w") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--server.headless", "true", "--server.fileWatcherType", "none", *extra_args],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -68,25 +78,31 @@ def server(sqlite_demo, tmp_path_factory):
     # Streamlit treats the first session of a process whose folder has pages/ as an
     # old-style multipage app and answers a deep link with "Page not found" once; users
     # meet that only right after a restart. Open the home page first, as a user would.
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        warm = b.new_page()
-        warm.goto(base)
-        warm.wait_for_selector(HEADER, timeout=60_000)
-        b.close()
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    warm = browser.new_page()
+    warm.goto(base)
+    warm.wait_for_selector(warm_selector, timeout=60_000)
+    warm.close()
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if log_path:
+            log.close()
+
+
+def demo_env(sqlite_demo, tmp_path_factory) -> dict:
+    """The small demo as the embedded default (demo mode), with a grant store of its own."""
+    _, mart = sqlite_demo
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MART_PATH", "AUTH_DISABLED")}
+    env.update(DATA_DIR=str(mart.parent), AKSES_PATH=str(tmp_path_factory.mktemp("e2e-akses") / "akses.sqlite"))
+    return env
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+def server(sqlite_demo, tmp_path_factory, browser):
+    with serve(demo_env(sqlite_demo, tmp_path_factory), browser) as base:
+        yield base
 
 
 @pytest.fixture
@@ -203,22 +219,52 @@ def test_download_delivers_the_file(server, page, sqlite_demo):
     from data_access.filters import ALL, Filters
 
     open_page(page, f"{server}/cakupan-pelatihan?tahun=2025&provinsi=32")
-    button = page.locator("[data-testid=stDownloadButton] button").filter(has_text="Unduh semua unit").first
-    button.scroll_into_view_if_needed()
+    heading = page.get_by_text("Unit kerja dengan cakupan terendah")
+    heading.scroll_into_view_if_needed()
+    # The "Unduh" menu right under that table.
+    page.locator("[data-testid=stPopover] button").nth(_popover_index(page, "Unit kerja dengan cakupan terendah")).click()
     with page.expect_download() as info:
-        button.click()
+        page.get_by_role("button", name="CSV Indonesia (;)").last.click()
     download = info.value
-    assert re.fullmatch(r"cakupan-unit-kerja_jawa-barat_2025_\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    assert re.fullmatch(r"unit-kerja-dengan-cakupan-terendah_jawa-barat_2025_\d{4}-\d{2}-\d{2}\.csv",
+                        download.suggested_filename)
     raw = open(download.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     got = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
     _, path = sqlite_demo
     expected = queries.unit_cakupan_terendah(str(path), mart.version(str(path)), ALL,
                                              Filters(tahun=2025, kode_provinsi="32"))
-    assert list(got.columns) == list(expected.columns)
-    assert got.iloc[0]["unit_kerja"] == expected.iloc[0]["unit_kerja"]
-    assert got.iloc[0]["cakupan"] == pytest.approx(expected.iloc[0]["cakupan"])
+    assert got.iloc[0]["Unit kerja"] == expected.iloc[0]["unit_kerja"]
+    assert got.iloc[0]["Cakupan"] == pytest.approx(expected.iloc[0]["cakupan"])
     assert len(got) == len(expected)
+
+
+def _popover_index(page, heading: str) -> int:
+    """The position of the first "Unduh" menu after the text `heading`."""
+    return page.evaluate("""(heading) => {
+        const menus = [...document.querySelectorAll('[data-testid=stPopover]')];
+        const anchor = [...document.querySelectorAll('p, strong, h3')].find(e => e.textContent.includes(heading));
+        return menus.findIndex(m => anchor.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""", heading)
+
+
+def test_export_page_download_through_the_browser(server, page):
+    import io
+
+    import openpyxl
+
+    open_page(page, f"{server}/unduh-data?tahun=2025&provinsi=35")
+    assert_healthy(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Excel (XLSX)").click()
+    download = info.value
+    assert re.fullmatch(r"pelatihan-provinsi_jawa-timur_2025_\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
+    book = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    assert book.sheetnames[-1] == "Keterangan"
+    rows = list(book.worksheets[0].values)
+    assert rows[0][:3] == ("tahun", "kode", "nama") and {r[1] for r in rows[1:]} == {"35"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "unduh-data-pilihan.png"), full_page=True)
 
 
 def test_comparison_row_click_drills_down(server, page):
@@ -232,3 +278,72 @@ def test_comparison_row_click_drills_down(server, page):
     page.wait_for_timeout(1500)
     assert "Provinsi:" in header(page)
     assert page.get_by_role("button", name="Indonesia ›").count() == 1  # the breadcrumb back up
+
+
+# --- single sign-on through a real OpenID Connect exchange -----------------------------------------
+
+COOKIE_SECRET = "kue-rahasia-e2e-jangan-dicatat"
+
+
+@pytest.fixture(scope="module")
+def sso(sqlite_demo, tmp_path_factory, browser):
+    """The dashboard with [auth] pointing at a local OpenID Connect provider, one regional
+    head granted Jawa Timur. Yields (base URL, server log path)."""
+    from data_access import akses
+
+    from .oidc import CLIENT_ID, CLIENT_SECRET, Provider
+
+    provider = Provider()
+    env = demo_env(sqlite_demo, tmp_path_factory)
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("sso")
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "{COOKIE_SECRET}"
+client_id = "{CLIENT_ID}"
+client_secret = "{CLIENT_SECRET}"
+server_metadata_url = "{provider.metadata_url}"
+""")
+    akses.grant(env["AKSES_PATH"], "kadis@jatimprov.go.id", "kepala_wilayah", ["35"])
+    env["PORT"] = str(port)
+    log = folder / "server.log"
+    with serve(env, browser, ["--secrets.files", str(secrets)], log, warm_selector="text=Masuk") as base:
+        yield base, log
+    provider.close()
+
+
+def sign_in(page, base: str, email: str):
+    page.goto(base)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector("#email", timeout=30_000)
+    page.fill("#email", email)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_single_sign_on_shows_only_the_granted_region(sso, page, src):  # noqa: F811
+    from .oidc import CLIENT_SECRET
+    base, log = sso
+    sign_in(page, base, "kadis@jatimprov.go.id")
+    page.wait_for_selector(HEADER, timeout=60_000)
+    assert "kadis@jatimprov.go.id" in page.locator("[data-testid=stSidebar]").inner_text()
+    # A link with another province's code shows Jawa Timur all the same.
+    open_page(page, f"{base}/?tahun=2025&provinsi=33")
+    shown = {m.locator("[data-testid=stMetricLabel]").inner_text().strip():
+             m.locator("[data-testid=stMetricValue]").inner_text().strip()
+             for m in page.locator("[data-testid=stMetric]").all()}
+    assert shown == expected_cards(src, 2025, "35")
+    page.screenshot(path=str(ARTIFACTS / "masuk-kepala-wilayah.png"))
+
+    other = page.context.browser.new_context(viewport={"width": 1366, "height": 768})
+    stranger = other.new_page()
+    sign_in(stranger, base, "tamu@contoh.go.id")
+    stranger.wait_for_selector("text=belum memiliki akses", timeout=60_000)
+    assert stranger.locator("[data-testid=stMetric]").count() == 0
+    stranger.screenshot(path=str(ARTIFACTS / "masuk-tanpa-akses.png"))
+    other.close()
+
+    text = log.read_text()
+    assert "masuk: kadis@jatimprov.go.id sebagai kepala_wilayah" in text
+    assert "akses ditolak: tamu@contoh.go.id" in text
+    assert COOKIE_SECRET not in text and CLIENT_SECRET not in text

@@ -55,6 +55,7 @@ def test_worked_case_of_29_respondents_end_to_end(tmp_path, monkeypatch):
         assert out.returncode == 0, out.stdout + out.stderr
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("MART_PATH", str(mart_path))
+    monkeypatch.setenv("AUTH_DISABLED", "1")  # imported data: no demo mode; aggregates need no login
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     at.query_params["tahun"] = "2025"
     at.run()

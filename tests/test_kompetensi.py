@@ -12,7 +12,7 @@ from data_access.filters import ALL, Filters
 from ui import charts
 from ui import format as fmt
 
-from .expected import assessed, latest_levels, source_table
+from .expected import PERENCANA, assessed, latest_levels, source_table
 from .test_frame import new_app
 from .test_importer import NIP_BUDI, NIP_SITI, good_files, imported_mart
 
@@ -46,7 +46,7 @@ def test_latest_assessment_counts_and_missing_standards_are_reported(small_mart)
     needs = queries.kebutuhan_pengembangan(path, version, ALL, Filters(tahun=2025)).set_index("kode_kompetensi")
     assert needs.loc["M.01", "di_bawah_standar"] == 1 and needs.loc["M.01", "kekurangan_level"] == 1
     assert needs.loc["M.01", "sudah_dilatih"] == 1  # mentoring on M.01 in July, after the June assessment
-    people, total = queries.kebutuhan_per_orang(path, version, ALL, Filters(tahun=2025))
+    people, total = queries.kebutuhan_per_orang(path, version, PERENCANA, Filters(tahun=2025))
     assert total == 1 and bool(people.iloc[0]["dilatih_setelah_penilaian"])
     assert people.iloc[0]["nip"] == NIP_SITI[:2] + "*" * 12 + NIP_SITI[-4:]
 

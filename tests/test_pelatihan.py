@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from data_access import mart, queries
-from data_access.filters import ALL, Filters
+from data_access.filters import ALL, Filters, Scope
 from ui import charts
 
-from .expected import person_years, source_table
+from .expected import ADMIN, PERENCANA, person_years, source_table
 from .test_frame import new_app
 from .test_importer import good_files, imported_mart
 
@@ -131,14 +131,22 @@ def test_ranking_level_is_one_below_the_filter(filters, level):
 
 
 def test_person_list_is_masked_and_refused_without_the_right(demo):
-    from data_access.filters import Scope
     path, version, _, pns = demo
-    rows, total = queries.pns_di_bawah_target(path, version, ALL, Filters(tahun=2025), limit=10)
+    rows, total = queries.pns_di_bawah_target(path, version, PERENCANA, Filters(tahun=2025), limit=10)
     assert total == int((pns["jp"] < 20).sum()) and len(rows) == 10
     assert rows["nip"].str.fullmatch(r"\d{2}\*{12}\d{4}").all()
     assert not rows["nip"].isin(pns["nip"]).any()
-    with pytest.raises(PermissionError):
-        queries.pns_di_bawah_target(path, version, Scope(lihat_orang=False), Filters(tahun=2025))
+    # Only an admin's export carries the full NIP; a planner asking for it still gets it masked.
+    f = Filters(tahun=2025)
+    asked = mart.run(path, version, *queries.sql_pns_di_bawah_target(PERENCANA, f, nip_penuh=True))
+    assert asked["nip"].head(10).equals(rows["nip"]) and len(asked) == total
+    full = mart.run(path, version, *queries.sql_pns_di_bawah_target(ADMIN, f, nip_penuh=True))
+    assert full["nip"].isin(pns["nip"]).all() and len(full) == total
+    admin_screen, _ = queries.pns_di_bawah_target(path, version, ADMIN, f, limit=10)
+    assert admin_screen["nip"].equals(rows["nip"])
+    for role in (ALL, Scope(wilayah=frozenset({"32"}))):
+        with pytest.raises(PermissionError):
+            queries.pns_di_bawah_target(path, version, role, Filters(tahun=2025))
 
 
 def test_chart_specs():

@@ -1,16 +1,31 @@
-"""Downloads that open right in Indonesian Excel: CSV with a BOM, semicolons and decimal
-commas, named after what they hold, for whom and when. Built only on click."""
+"""Download buttons: every table as CSV (Indonesian Excel or international) and XLSX with a
+"Keterangan" sheet, with the page's filters and the user's scope, named after what they
+hold, where and when. Files are built only when a button is clicked, without a rerun.
+Person-level downloads are written to the audit log.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from .frame import Konteks
+from data_access import akses, config, ekspor
+
+from . import format as fmt
+
+if TYPE_CHECKING:
+    from .frame import Konteks
+
+log = logging.getLogger("dasbor.unduh")
+HELP = {"csv_id": "Terbuka langsung di Excel berbahasa Indonesia: titik koma sebagai pemisah, koma desimal.",
+        "csv_int": "Untuk Excel berbahasa Inggris, R, Python: koma sebagai pemisah, titik desimal.",
+        "xlsx": "Satu lembar data dan lembar Keterangan: filter, tanggal data, sumber, definisi kolom."}
 
 
 def slug(text: str) -> str:
@@ -21,16 +36,65 @@ def file_name(what: str, k: Konteks, extension: str = "csv", today: date | None 
     """e.g. cakupan-pelatihan_jawa-barat_2025_2026-11-27.csv"""
     where = next((value for label, value in reversed(k.labels)
                   if label in ("Unit kerja", "Instansi", "Kabupaten/kota", "Provinsi", "Kelompok wilayah")),
-                 "indonesia")
-    return f"{slug(what)}_{slug(where)}_{k.filters.tahun}_{(today or date.today()).isoformat()}.{extension}"
+                 "indonesia" if k.scope.is_all else k.pengguna.cakupan)
+    return f"{slug(what)}_{slug(where)[:60]}_{k.filters.tahun}_{(today or date.today()).isoformat()}.{extension}"
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """Indonesian Excel: UTF-8 with BOM, semicolon separator, decimal comma."""
-    return df.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+def keterangan(what: str, k: Konteks) -> list[tuple[str, str]]:
+    """The context lines of the Keterangan sheet."""
+    chosen = "; ".join(f"{label}: {value}" for label, value in k.labels) or "tanpa filter wilayah/instansi/pegawai"
+    return [
+        ("Data", what),
+        ("Tahun", str(k.filters.tahun)),
+        ("Filter", chosen),
+        ("Cakupan akses", k.pengguna.cakupan),
+        ("Data per", fmt.tanggal(k.info.data_per) if k.info.data_per else "-"),
+        ("Sumber", k.info.source + (" (DATA DEMO, angka rekaan)" if k.info.demo else "")),
+        ("Mart dibangun", fmt.waktu(k.info.built_at)),
+        ("Diunduh", datetime.now().strftime("%d-%m-%Y %H.%M")),
+        ("Format angka", "bagian 0–1 (0,625 = 62,5%); IKM 25–100; NIP disamarkan kecuali unduhan admin"),
+    ]
 
 
-def csv_button(label: str, rows: Callable[[], pd.DataFrame], what: str, k: Konteks, key: str) -> None:
-    """A download button whose file is built when clicked, without rerunning the page."""
-    st.download_button(label, data=lambda: csv_bytes(rows()), file_name=file_name(what, k),
-                       mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
+def _file(style: str, what: str, frames: Callable[[], list], k: Konteks) -> bytes:
+    if style == "xlsx":
+        return ekspor.write_xlsx({what: frames()}, keterangan(what, k))
+    return ekspor.write_csv(frames(), style)
+
+
+def buttons(what: str, rows: Callable[[], pd.DataFrame], k: Konteks, key: str) -> None:
+    """A "Unduh" menu for one table: the full data behind it (`rows`, called on click)."""
+    with st.popover("Unduh", icon=":material/download:"):
+        for style, (label, extension, mime) in ekspor.FORMAT.items():
+            st.download_button(label, data=lambda s=style: _file(s, what, lambda: [rows()], k),
+                               file_name=file_name(what, k, extension), mime=mime, key=f"{key}_{style}",
+                               on_click="ignore", width="stretch", help=HELP[style])
+
+
+def dataset_buttons(ds: ekspor.Dataset, k: Konteks, rows: int, key: str = "unduh_dataset") -> None:
+    """Buttons for a registered dataset, streamed from the mart; refused beyond the row limit.
+    An admin's person-level files carry the full NIP; every person-level file is audited."""
+    if rows > ekspor.BATAS_BARIS:
+        st.warning(ekspor.too_big(rows), icon=":material/block:")
+        return
+    row = st.container(horizontal=True, gap="small")
+    for style, (label, extension, mime) in ekspor.FORMAT.items():
+        row.download_button(label, data=lambda s=style: _dataset_file(s, ds, k), file_name=file_name(
+            ds.kunci, k, extension), mime=mime, key=f"{key}_{style}", on_click="ignore",
+            icon=":material/download:", disabled=rows == 0, help=HELP[style])
+
+
+def _dataset_file(style: str, ds: ekspor.Dataset, k: Konteks) -> bytes:
+    n, frames = ekspor.batches(k.path, k.version, k.scope, k.filters, ds, full_nip=True)
+    data = _file(style, ds.judul, lambda: frames, k)
+    if ds.orang:
+        audit(k, ds.kunci, n)
+    return data
+
+
+def audit(k: Konteks, dataset: str, rows: int) -> None:
+    """Who, when, which dataset, which filters (codes only), how many rows: never a NIP or a name."""
+    who = k.pengguna.email or f"({k.pengguna.mode})"
+    filters = k.filters.active()
+    akses.catat_unduhan(config.load_settings().akses_path, who, k.pengguna.peran, dataset, filters, rows)
+    log.info("unduhan data orang: %s (%s) %s, filter %s, %d baris", who, k.pengguna.peran, dataset, filters, rows)

@@ -15,9 +15,11 @@ from pathlib import Path
 import streamlit as st
 
 from data_access import config, db, mart, queries
-from data_access.filters import ALL, Filters, Scope
+from data_access.filters import Filters, Scope
 
+from . import download
 from . import format as fmt
+from .pengguna import Pengguna, halt
 
 _STATE = "konteks"
 _URL = "filter_di_tautan"  # the query parameters this session last wrote
@@ -51,11 +53,15 @@ _NEEDS = {"kabkota": ("provinsi", "Pilih provinsi dahulu"), "unit": ("instansi",
 
 @dataclass(frozen=True)
 class Konteks:
-    """What every page needs: the mart, the user's scope and the active filters."""
+    """What every page needs: the mart, the user and their scope, and the active filters."""
     info: mart.MartInfo
-    scope: Scope
+    pengguna: Pengguna
     filters: Filters
     labels: tuple  # (label, chosen text) of each active filter, for the header line
+
+    @property
+    def scope(self) -> Scope:
+        return self.pengguna.scope
 
     @property
     def path(self) -> str:
@@ -86,7 +92,7 @@ def ensure_mart(settings: config.Settings) -> mart.MartInfo:
 def _explain(message: str) -> None:
     st.title("Dasbor Pembinaan ASN")
     st.error(message, icon=":material/database_off:")
-    st.stop()
+    halt()
 
 
 def _prepare_demo(settings: config.Settings) -> None:
@@ -125,7 +131,8 @@ def _options(info: mart.MartInfo, scope: Scope, chosen: Filters, spec: FilterSpe
     if spec.key == "tahun":
         return {str(y): str(y) for y in reversed(info.years)}
     pairs = queries.filter_options(info.path, info.version, scope, chosen, spec.field)
-    return {"": spec.all_label, **{code: label for code, label in pairs}}
+    everything = spec.all_label if scope.is_all or spec.group == "Pegawai" else "Semua dalam cakupan Anda"
+    return {"": everything, **{code: label for code, label in pairs}}
 
 
 def _reset() -> None:
@@ -133,8 +140,10 @@ def _reset() -> None:
         st.session_state.pop(f"f_{spec.key}", None)
 
 
-def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
-    """Draw the global filters in the sidebar, keep them in the URL, return the context."""
+def filter_bar(info: mart.MartInfo, pengguna: Pengguna) -> Konteks:
+    """Draw the global filters in the sidebar, keep them in the URL, return the context.
+    Every option list comes from the mart under the user's scope."""
+    scope = pengguna.scope
     # The URL sets the view when a session starts and when a link inside the app brings
     # other parameters; a page switch brings none, and the filters then stay as they are.
     url = {k: st.query_params.get(k) for k in st.query_params}
@@ -184,7 +193,7 @@ def filter_bar(info: mart.MartInfo, scope: Scope = ALL) -> Konteks:
     if ignored:
         st.toast("Bagian tautan yang tidak dikenali diabaikan: " + ", ".join(sorted(set(ignored))),
                  icon=":material/link_off:")
-    konteks = Konteks(info=info, scope=scope, filters=chosen, labels=tuple(labels))
+    konteks = Konteks(info=info, pengguna=pengguna, filters=chosen, labels=tuple(labels))
     st.session_state[_STATE] = konteks
     return konteks
 
@@ -207,7 +216,8 @@ def page_header(title: str, description: str | None = None) -> Konteks:
     k = context()
     data_banner(k.info)
     st.title(title)
-    scope = " · ".join(f"{label}: **{value}**" for label, value in k.labels) or "**Seluruh Indonesia**, semua ASN"
+    everything = "**Seluruh Indonesia**" if k.scope.is_all else f"Cakupan Anda: **{k.pengguna.cakupan}**"
+    scope = " · ".join(f"{label}: **{value}**" for label, value in k.labels) or f"{everything}, semua ASN"
     count = queries.jumlah_asn(k.path, k.version, k.scope, k.filters)
     st.markdown(f":material/filter_alt: Tahun **{k.filters.tahun}** · {scope} · "
                 f"**{fmt.angka(count)}** ASN dalam pilihan ini")
@@ -240,9 +250,12 @@ def link_params(**overrides) -> dict[str, str]:
     return {spec.key: str(values[spec.field]) for spec in SPECS if values.get(spec.field) is not None}
 
 
-def table(df, percent: tuple | list = (), decimals: int = 1) -> None:
-    """A table with Indonesian number formatting (1.234; 12,5%). Shares listed in `percent`
-    are 0..1; other floats get `decimals`. Downloads carry the raw numbers instead."""
+def table(df, what: str | None, percent: tuple | list = (), decimals: int = 1, full=None) -> None:
+    """A table with Indonesian number formatting (1.234; 12,5%) and its "Unduh" menu. `what`
+    names the download (None: the caller offers its own, e.g. an audited person-level one);
+    `full` returns the whole data when the table shows only part of it.
+    Shares listed in `percent` are 0..1; other floats get `decimals`. Downloads carry the raw
+    numbers."""
     import pandas as pd
 
     shown = df.copy()
@@ -250,21 +263,25 @@ def table(df, percent: tuple | list = (), decimals: int = 1) -> None:
         series = shown[column]
         if column in percent:
             shown[column] = series.map(fmt.persen)
+        elif column.lower() == "tahun":
+            continue  # 2025, not 2.025
         elif pd.api.types.is_integer_dtype(series):
             shown[column] = series.map(fmt.angka)
         elif pd.api.types.is_float_dtype(series):
             whole = series.dropna().eq(series.dropna().round()).all()
             shown[column] = series.map(lambda v: fmt.angka(v, 0 if whole else decimals))
     st.dataframe(shown, hide_index=True, width="stretch")
+    if what:
+        download.buttons(what, full or (lambda: df), context(), key=f"unduh_{download.slug(what)}")
 
 
-def chart_and_table(chart, df, percent: tuple | list = ()) -> None:
-    """A chart with its table one click away."""
+def chart_and_table(chart, df, what: str, percent: tuple | list = ()) -> None:
+    """A chart with its table (and the table's download) one click away."""
     chart_tab, table_tab = st.tabs(["Grafik", "Tabel"])
     with chart_tab:
         st.altair_chart(chart, width="stretch")
     with table_tab:
-        table(df, percent)
+        table(df, what, percent)
 
 
 def partial_year_note(k: Konteks) -> bool:
