@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from . import kamus, mart, queries, rules
 from .config import setting
@@ -69,7 +68,7 @@ def _pelatihan(column: str):
                          sum(jumlah_kekurangan_jp) FILTER (WHERE jenis_asn = 'PNS') AS kekurangan_jp,
                          coalesce(sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PPPK'), 0)::BIGINT AS pppk,
                          sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PPPK') AS jp_pppk
-                  FROM pelatihan_tahun WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
+                  FROM {queries._t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
             JOIN ({_names(column)}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
     return build
 
@@ -84,7 +83,7 @@ def _kompetensi(column: str):
             FROM (SELECT tahun, {column} AS kode, sum(jumlah_dinilai)::BIGINT AS dinilai,
                          sum(jumlah_memenuhi_standar)::BIGINT AS memenuhi_standar, sum(jumlah_jpm) AS jpm_total,
                          sum(jumlah_tanpa_standar)::BIGINT AS tanpa_standar
-                  FROM kompetensi_pegawai_sel WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
+                  FROM {queries._t('kompetensi_pegawai_sel', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
             JOIN ({_names(column)}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
     return build
 
@@ -151,13 +150,13 @@ def _sql(ds: Dataset, scope: Scope, filters: Filters, full_nip: bool) -> tuple[s
     return ds.sql(scope, filters, full_nip)
 
 
-@st.cache_data(ttl=queries.FIGURE_TTL, max_entries=500, show_spinner=False)
+@queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
 def count(path: str, version: str, scope: Scope, filters: Filters, kunci: str) -> int:
     sql, params = _sql(DATASETS[kunci], scope, filters, False)
     return int(mart.run(path, version, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
 
 
-@st.cache_data(ttl=queries.FIGURE_TTL, max_entries=500, show_spinner=False)
+@queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
 def preview(path: str, version: str, scope: Scope, filters: Filters, kunci: str, rows: int = 100) -> pd.DataFrame:
     """The first rows as the file will hold them (NIP masked)."""
     ds = DATASETS[kunci]

@@ -167,7 +167,7 @@ LABEL = {
     "Indikator": "Nama indikator.", "Definisi": "Arti indikator atau kolom.", "Rumus": "Cara menghitungnya.",
     "Satuan": "Satuan angka.", "Target": "Target atau ambang yang berlaku.",
     "Dasar hukum": "Peraturan yang menjadi dasarnya.",
-    "Tabel sumber": "Tabel pada basis data sumber (kontrak data).", "Tabel mart": "Tabel pada mart analitik DuckDB.",
+    "Tabel": "Tabel pada kontrak data sumber.", "Tabel sumber": "Tabel pada basis data sumber (kontrak data).", "Tabel mart": "Tabel pada mart analitik DuckDB.",
     "Jumlah baris": "Jumlah baris tabel.", "Kolom": "Nama kolom pada kontrak data.",
     "Tipe": "Tipe data kolom.", "Wajib": "ya: kolom tidak boleh kosong.", "Kunci": "ya: bagian kunci tabel.",
     "Aturan": "Aturan isi yang diperiksa impor dan `check` (nilai yang boleh, pola, rujukan, rentang).",

@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from .config import setting
+
 
 class MartUnavailable(Exception):
     """The mart is missing or unreadable; the text says what to run or set."""
@@ -37,7 +39,13 @@ def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
     # Keyed on the version so a refreshed mart gets a new connection; two entries let
     # sessions still reading the previous file finish.
     try:
-        return duckdb.connect(path, read_only=True)
+        # A bounded buffer pool keeps the app within its memory budget at national scale;
+        # the operating system's file cache keeps the rest of the mart close.
+        # (Set after connecting, so that other read-only connections to the same file in this
+        # process, which must share its configuration, can still open it.)
+        con = duckdb.connect(path, read_only=True)
+        con.execute("SET memory_limit = ?", [setting("MART_READ_MEMORY_LIMIT", "500MB")])
+        return con
     except duckdb.Error as exc:
         raise MartUnavailable(
             f"Mart analitik di {path} tidak dapat dibuka ({exc}). Bangun ulang dengan "

@@ -13,8 +13,13 @@ import streamlit as st
 
 from . import reference as ref
 from .config import setting
-from .filters import ALL, Filters, Scope, where
+from .filters import ALL, HASH_FUNCS, Filters, Scope, where
 from .mart import run
+
+def cached(ttl: int, max_entries: int):
+    """st.cache_data keyed on every argument (filters and scopes by their key())."""
+    return st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
+
 
 FIGURE_TTL = 15 * 60  # figures: the mart can be refreshed at any time
 OPTIONS_TTL = 12 * 3600  # option lists change only with a refresh, and the version keys them
@@ -41,7 +46,7 @@ JENIS_INSTANSI_LABEL = {"pusat": "Instansi pusat", "provinsi": "Pemerintah provi
                         "kabupaten": "Pemerintah kabupaten", "kota": "Pemerintah kota"}
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=5000, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=5000)
 def filter_options(path: str, version: str, scope: Scope, filters: Filters, dimension: str) -> list[tuple[str, str]]:
     """(code, label) choices for one filter, narrowed by the filters before it in the
     cascade and by the scope. Person filters have fixed lists."""
@@ -74,16 +79,16 @@ def filter_options(path: str, version: str, scope: Scope, filters: Filters, dime
     raise ValueError(f"filter tidak dikenal: {dimension}")
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def jumlah_asn(path: str, version: str, scope: Scope, filters: Filters) -> int:
     """Employees on the payroll in the selected year under the filters (PNS and PPPK)."""
     clause, params = where(filters, scope)
-    value = run(path, version, f"SELECT sum(jumlah_pegawai) FROM pelatihan_tahun WHERE {clause}",
+    value = run(path, version, f"SELECT sum(jumlah_pegawai) FROM {_t('pelatihan_tahun', filters)} WHERE {clause}",
                 params).iloc[0, 0]
     return 0 if pd.isna(value) else int(value)
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=1000)
 def cakupan_ada(path: str, version: str, scope: Scope) -> bool:
     """Whether the scope covers at least one unit in the mart (a grant can name a code that
     is not, or no longer, in the data)."""
@@ -91,7 +96,7 @@ def cakupan_ada(path: str, version: str, scope: Scope) -> bool:
     return bool(run(path, version, f"SELECT EXISTS (SELECT 1 FROM {_UNITS} WHERE {clause})", params).iloc[0, 0])
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=1000)
 def nama_cakupan(path: str, version: str, scope: Scope) -> str:
     """The scope in words: the names of its regions and agencies ("Jawa Timur, Kota Malang")."""
     if scope.is_all:
@@ -103,7 +108,7 @@ def nama_cakupan(path: str, version: str, scope: Scope) -> str:
     return ", ".join(names) or "-"
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=20, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=20)
 def mart_tables(path: str, version: str) -> pd.DataFrame:
     """Every table of the mart with its exact row count (not scoped: no figures, only sizes)."""
     names = run(path, version, "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1")["table_name"]
@@ -111,7 +116,7 @@ def mart_tables(path: str, version: str) -> pd.DataFrame:
     return pd.DataFrame({"tabel": names, "baris": counts})
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=20, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=20)
 def row_counts(path: str, version: str) -> pd.DataFrame:
     """Rows of every source table as read by the last refresh."""
     meta = run(path, version, "SELECT kunci, nilai FROM meta WHERE kunci LIKE 'baris_%' ORDER BY kunci")
@@ -128,7 +133,7 @@ def _ikm_expr() -> str:
     return f"({parts}) / 9 * 25"
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def kpi_per_tahun(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Headline figures for every year of the mart under the filters (the year filter itself
     ignored), indexed by year: ASN, PNS, PNS reaching the JP target and their coverage, JP per
@@ -144,10 +149,10 @@ def kpi_per_tahun(path: str, version: str, scope: Scope, filters: Filters) -> pd
                           sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS') AS pns,
                           sum(jumlah_capai_target) FILTER (WHERE jenis_asn = 'PNS') AS pns_capai,
                           sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PNS') AS jp_pns
-                   FROM pelatihan_tahun WHERE {clause} GROUP BY tahun),
+                   FROM {_t('pelatihan_tahun', filters)} WHERE {clause} GROUP BY tahun),
              k AS (SELECT tahun, sum(jumlah_dinilai) AS dinilai, sum(jumlah_memenuhi_standar) AS memenuhi,
                           sum(jumlah_jpm) AS jpm_total
-                   FROM kompetensi_pegawai_sel WHERE {clause} GROUP BY tahun),
+                   FROM {_t('kompetensi_pegawai_sel', filters)} WHERE {clause} GROUP BY tahun),
              s AS (SELECT tahun, sum(jumlah_responden) AS responden, count(DISTINCT kode_unit) AS unit_survei,
                           {_ikm_expr()} AS ikm
                    FROM ikm_sel WHERE {clause_u} GROUP BY tahun)
@@ -162,7 +167,7 @@ def kpi_per_tahun(path: str, version: str, scope: Scope, filters: Filters) -> pd
     return out.set_index("tahun")
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def indikator_provinsi(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Coverage, share meeting the competency standard and pooled IKM per province, under
     every filter except the region ones (the map shows all provinces the user may see)."""
@@ -171,9 +176,9 @@ def indikator_provinsi(path: str, version: str, scope: Scope, filters: Filters) 
     clause_u, params_u = where(f, scope, person=False)
     return run(path, version, f"""
         WITH cov AS (SELECT kode_provinsi, sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0) AS cakupan
-                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
+                     FROM {_t('pelatihan_tahun', filters)} WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
              komp AS (SELECT kode_provinsi, sum(jumlah_memenuhi_standar) / nullif(sum(jumlah_dinilai), 0) AS memenuhi_standar
-                      FROM kompetensi_pegawai_sel WHERE {clause} GROUP BY 1),
+                      FROM {_t('kompetensi_pegawai_sel', filters)} WHERE {clause} GROUP BY 1),
              ikm AS (SELECT kode_provinsi, {_ikm_expr()} AS ikm, sum(jumlah_responden) AS responden
                      FROM ikm_sel WHERE {clause_u} GROUP BY 1)
         SELECT w.kode AS kode_provinsi, w.nama, cov.cakupan, komp.memenuhi_standar, ikm.ikm, ikm.responden
@@ -189,7 +194,7 @@ def indikator_provinsi(path: str, version: str, scope: Scope, filters: Filters) 
 MIN_PNS, MIN_DINILAI, MIN_RESPONDEN = 10, 10, 30
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def entitas_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per agency (or per unit once an agency is chosen) under the filters: PNS coverage this
     year and last, pooled IKM, and the average competency gap. Entities too small to judge
@@ -203,11 +208,11 @@ def entitas_perhatian(path: str, version: str, scope: Scope, filters: Filters) -
              else "SELECT kode, nama FROM instansi")
     return run(path, version, f"""
         WITH cov AS (SELECT {level} AS kode, sum(jumlah_pegawai) AS pns, sum(jumlah_capai_target) AS capai
-                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
+                     FROM {_t('pelatihan_tahun', filters, level == 'kode_unit')} WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1),
              prev AS (SELECT {level} AS kode, sum(jumlah_pegawai) AS pns, sum(jumlah_capai_target) AS capai
-                      FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause_prev} GROUP BY 1),
+                      FROM {_t('pelatihan_tahun', filters, level == 'kode_unit')} WHERE jenis_asn = 'PNS' AND {clause_prev} GROUP BY 1),
              komp AS (SELECT {level} AS kode, sum(jumlah_dinilai) AS dinilai, sum(jumlah_gap) AS gap
-                      FROM kompetensi_sel WHERE {clause} GROUP BY 1),
+                      FROM {_t('kompetensi_sel', filters, level == 'kode_unit')} WHERE {clause} GROUP BY 1),
              ikm AS (SELECT {level} AS kode, {_ikm_expr()} AS ikm, sum(jumlah_responden) AS responden
                      FROM ikm_sel WHERE {clause_u} GROUP BY 1)
         SELECT n.kode, n.nama,
@@ -242,7 +247,7 @@ def perlu_perhatian(path: str, version: str, scope: Scope, filters: Filters) -> 
 
 # --- training coverage (the 20 JP right) -----------------------------------------------------
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def pelatihan_ringkasan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per year (the selected one and the one before) and ASN type: employees, those reaching
     the JP target, without any training, above the PPPK cap, total JP, and JP lacking to the
@@ -253,11 +258,11 @@ def pelatihan_ringkasan(path: str, version: str, scope: Scope, filters: Filters)
                sum(jumlah_capai_target)::BIGINT AS capai, sum(jumlah_tanpa_pelatihan)::BIGINT AS tanpa,
                sum(jumlah_lebih_batas_pppk)::BIGINT AS lebih_batas, sum(jumlah_jp) AS jp,
                sum(jumlah_kekurangan_jp) AS kekurangan_jp
-        FROM pelatihan_tahun WHERE {clause} AND tahun IN (?, ?) GROUP BY ALL ORDER BY ALL""",
+        FROM {_t('pelatihan_tahun', filters)} WHERE {clause} AND tahun IN (?, ?) GROUP BY ALL ORDER BY ALL""",
                params + [filters.tahun, filters.tahun - 1])
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def distribusi_jp(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """How many PNS had how many JP in the year: 0 JP on its own, then bins of 5 JP
     (1-4, 5-9, ...), 60 JP and more together. Columns dari, sampai (the bin's edges), jumlah."""
@@ -274,7 +279,7 @@ def distribusi_jp(path: str, version: str, scope: Scope, filters: Filters) -> pd
         FROM bins GROUP BY dari ORDER BY dari""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def kemajuan_bulanan(path: str, version: str, scope: Scope, filters: Filters,
                      sampai_bulan: int = 12) -> pd.DataFrame:
     """Cumulative JP per PNS at the end of each month, for the selected year (up to
@@ -282,9 +287,9 @@ def kemajuan_bulanan(path: str, version: str, scope: Scope, filters: Filters,
     clause, params = where(filters, scope, year=False)
     year = filters.tahun
     return run(path, version, f"""
-        WITH pns AS (SELECT tahun, sum(jumlah_pegawai) AS n FROM pelatihan_tahun
+        WITH pns AS (SELECT tahun, sum(jumlah_pegawai) AS n FROM {_t('pelatihan_tahun', filters)}
                      WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?) GROUP BY tahun),
-             jp AS (SELECT tahun, bulan, sum(jumlah_jp) AS jp FROM pelatihan_bulan
+             jp AS (SELECT tahun, bulan, sum(jumlah_jp) AS jp FROM {_t('pelatihan_bulan', filters)}
                     WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?) GROUP BY ALL),
              grid AS (SELECT pns.tahun, m.range::INTEGER AS bulan, pns.n
                       FROM pns CROSS JOIN range(1, 13) m
@@ -314,7 +319,7 @@ _NAMES = {
 }
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def cakupan_per_wilayah(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """PNS coverage per entity one level below the region and agency filter, lowest first."""
     column, _ = tingkat_berikut(filters)
@@ -323,19 +328,19 @@ def cakupan_per_wilayah(path: str, version: str, scope: Scope, filters: Filters)
         SELECT c.kode, n.nama, c.pns, c.capai, c.capai / c.pns AS cakupan, c.kekurangan_jp
         FROM (SELECT {column} AS kode, sum(jumlah_pegawai)::BIGINT AS pns,
                      sum(jumlah_capai_target)::BIGINT AS capai, sum(jumlah_kekurangan_jp) AS kekurangan_jp
-              FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
+              FROM {_t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
         JOIN ({_NAMES[column]}) n ON n.kode = c.kode
         WHERE c.pns > 0 ORDER BY cakupan, n.nama""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def cakupan_nasional(path: str, version: str, filters: Filters) -> float | None:
     """The national PNS coverage under the same year and person filters: a benchmark every
     user may see (one figure, no region's rows), so it is computed without the scope."""
     national = filters.without_place()
     clause, params = where(national)
     value = run(path, version, f"""SELECT sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0)
-        FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
+        FROM {_t('pelatihan_tahun', filters)} WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
     return None if pd.isna(value) else float(value)
 
 
@@ -343,7 +348,7 @@ RINCIAN = {"kelompok_golongan": "Golongan", "jenis_jabatan": "Jenis jabatan",
            "jenis_kelamin": "Jenis kelamin", "pendidikan": "Pendidikan"}
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def cakupan_rincian(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """PNS coverage broken down by rank group, job type, sex and education (one grouping
     each): columns dimensi, nilai, pns, capai, cakupan."""
@@ -354,34 +359,34 @@ def cakupan_rincian(path: str, version: str, scope: Scope, filters: Filters) -> 
             SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_pegawai)::BIGINT AS pns,
                    sum(jumlah_capai_target)::BIGINT AS capai,
                    sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
-            FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY {dimension}
+            FROM {_t('pelatihan_tahun', filters)} WHERE jenis_asn = 'PNS' AND {clause} GROUP BY {dimension}
             HAVING sum(jumlah_pegawai) > 0 ORDER BY {dimension}""", params))
     out = pd.concat(frames, ignore_index=True)
     order = {v: i for i, v in enumerate(ref.PENDIDIKAN + ref.JENIS_JABATAN + ["I", "II", "III", "IV", "L", "P"])}
     return out.sort_values(["dimensi", "nilai"], key=lambda s: s.map(order) if s.name == "nilai" else s)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def cara_pengembangan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """JP, activities and participants per route (jalur), kind (jenis) and mode (moda)."""
     clause, params = where(filters, scope)
     return run(path, version, f"""
         SELECT jalur, jenis, moda, sum(jumlah_jp) AS jp, sum(jumlah_kegiatan)::BIGINT AS kegiatan,
                sum(jumlah_peserta)::BIGINT AS peserta
-        FROM pelatihan_jenis WHERE {clause} GROUP BY ALL ORDER BY jp DESC""", params)
+        FROM {_t('pelatihan_jenis', filters)} WHERE {clause} GROUP BY ALL ORDER BY jp DESC""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def daring_per_3t(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Share of JP delivered online (daring) in 3T regions against the others."""
     clause, params = where(filters, scope)
     return run(path, version, f"""
         SELECT daerah_3t = 1 AS daerah_3t, sum(jumlah_jp) AS jp, sum(jumlah_jp_daring) AS jp_daring,
                sum(jumlah_jp_daring) / nullif(sum(jumlah_jp), 0) AS bagian_daring
-        FROM pelatihan_tahun WHERE {clause} GROUP BY 1 ORDER BY 1""", params)
+        FROM {_t('pelatihan_tahun', filters)} WHERE {clause} GROUP BY 1 ORDER BY 1""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def unit_cakupan_terendah(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Every unit in the selection with its PNS, those below 20 JP and the JP they lack,
     lowest coverage first: the planner's list."""
@@ -391,9 +396,15 @@ def unit_cakupan_terendah(path: str, version: str, scope: Scope, filters: Filter
                c.capai / c.pns AS cakupan, c.kekurangan_jp
         FROM (SELECT kode_unit, sum(jumlah_pegawai)::BIGINT AS pns, sum(jumlah_capai_target)::BIGINT AS capai,
                      sum(jumlah_kekurangan_jp) AS kekurangan_jp
-              FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
+              FROM {_t('pelatihan_tahun', filters, unit=True)} WHERE jenis_asn = 'PNS' AND {clause} GROUP BY 1) c
         JOIN unit_kerja u ON u.kode = c.kode_unit
         WHERE c.pns > 0 ORDER BY cakupan, c.kekurangan_jp DESC, u.nama""", params)
+
+
+def _t(table: str, filters: Filters, unit: bool = False) -> str:
+    """The fact table to read: its coarse `_wilayah` twin (no unit; refresh.COARSE) unless the
+    query filters or groups by unit."""
+    return table if unit or filters.kode_unit is not None else f"{table}_wilayah"
 
 
 def mask_nip(column: str = "nip") -> str:
@@ -411,9 +422,11 @@ def _check_person_rows(scope: Scope) -> None:
         raise PermissionError("Peran ini tidak berhak melihat data orang per orang.")
 
 
-def sql_pns_di_bawah_target(scope: Scope, filters: Filters, nip_penuh: bool = False) -> tuple[str, list]:
-    """PNS below the JP target in the year with their JP so far, fewest JP first. The NIP is
-    masked unless `nip_penuh` is asked for (an export) and the scope allows it (admin)."""
+def sql_pns_di_bawah_target(scope: Scope, filters: Filters, nip_penuh: bool = False,
+                            limit: int | None = None) -> tuple[str, list]:
+    """PNS below the JP target in the year with their JP so far, fewest JP first (the first
+    `limit` only: they are picked before names are joined). The NIP is masked unless
+    `nip_penuh` is asked for (an export) and the scope allows it (admin)."""
     _check_person_rows(scope)
     clause, params = where(filters, scope)
     target = "(SELECT nilai::DOUBLE FROM meta WHERE kunci = 'target_jp_pns')"
@@ -421,22 +434,30 @@ def sql_pns_di_bawah_target(scope: Scope, filters: Filters, nip_penuh: bool = Fa
         SELECT {_nip(scope, nip_penuh)} AS nip, p.nama, p.golongan, p.jenjang_jabatan, u.nama AS unit_kerja,
                x.jp, {target} - x.jp AS kekurangan_jp
         FROM (SELECT nip, jp FROM pegawai_tahun JOIN segmen USING (segmen)
-              WHERE jenis_asn = 'PNS' AND jp < {target} AND {clause}) x
+              WHERE jenis_asn = 'PNS' AND jp < {target} AND {clause}
+              ORDER BY jp, nip {_limit(limit)}) x
         JOIN pegawai p ON p.nip = x.nip JOIN unit_kerja u ON u.kode = p.kode_unit
-        ORDER BY x.jp, p.nama, p.nip""", params
+        ORDER BY x.jp, x.nip""", params
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
-def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters,
-                        limit: int = 200) -> tuple[pd.DataFrame, int]:
-    """The first `limit` PNS below the JP target (NIP masked) and how many there are in all.
-    Person-level: only for roles allowed to see people."""
-    return _first_rows(path, version, *sql_pns_di_bawah_target(scope, filters), limit)
+def _limit(limit: int | None) -> str:
+    return f"LIMIT {int(limit)}" if limit else ""
 
 
-def _first_rows(path: str, version: str, sql: str, params: list, limit: int) -> tuple[pd.DataFrame, int]:
-    total = int(run(path, version, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
-    return run(path, version, f"{sql} LIMIT {int(limit)}", params), total
+@cached(ttl=FIGURE_TTL, max_entries=500)
+def pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """The first `limit` PNS below the JP target, NIP masked. Person-level: only for roles
+    allowed to see people."""
+    return run(path, version, *sql_pns_di_bawah_target(scope, filters, limit=limit))
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def jumlah_pns_di_bawah_target(path: str, version: str, scope: Scope, filters: Filters) -> int:
+    """How many PNS are below the JP target (from the coverage cells: no person rows read)."""
+    clause, params = where(filters, scope)
+    total = run(path, version, f"""SELECT sum(jumlah_pegawai - jumlah_capai_target)
+        FROM {_t('pelatihan_tahun', filters)} WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
+    return 0 if pd.isna(total) else int(total)
 
 
 # --- citizen satisfaction (IKM, PermenPANRB 14/2017) ------------------------------------------
@@ -462,7 +483,7 @@ def _unsur_columns() -> str:
     return ", ".join(f"sum(jumlah_{u}) AS jumlah_{u}, sum(responden_{u}) AS responden_{u}" for u in ref.UNSUR_IKM)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def ikm_periode(path: str, version: str, scope: Scope, filters: Filters,
                 tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.Series:
     """Pooled IKM of the selection in one period: respondents, units surveyed, and per
@@ -476,7 +497,7 @@ def ikm_periode(path: str, version: str, scope: Scope, filters: Filters,
     return row.iloc[0]
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def ikm_tren(path: str, version: str, scope: Scope, filters: Filters, jenis: str = "tahun") -> pd.DataFrame:
     """Pooled IKM per period over all years: per year, semester or quarter."""
     clause, params = where(filters, scope, year=False, person=False)
@@ -488,7 +509,7 @@ def ikm_tren(path: str, version: str, scope: Scope, filters: Filters, jenis: str
         FROM ikm_sel WHERE {clause} GROUP BY {key} ORDER BY {key}""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def ikm_unsur(path: str, version: str, scope: Scope, filters: Filters,
               tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
@@ -508,7 +529,7 @@ def ikm_unsur(path: str, version: str, scope: Scope, filters: Filters,
     return pd.DataFrame(rows, columns=["jenis_layanan", "unsur", "nama_unsur", "nrr", "responden"])
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def ikm_per_unit(path: str, version: str, scope: Scope, filters: Filters,
                  tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Every surveyed unit in the selection with its respondents and pooled IKM, lowest first."""
@@ -523,7 +544,7 @@ def ikm_per_unit(path: str, version: str, scope: Scope, filters: Filters,
         ORDER BY s.ikm, u.nama""", params + period_params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def kecukupan_sampel(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per unit surveyed in the selected year: respondents received, service users that year
     (volume_layanan; empty when unknown) and the Krejcie-Morgan minimum for that volume."""
@@ -546,7 +567,7 @@ def kecukupan_sampel(path: str, version: str, scope: Scope, filters: Filters) ->
     return df
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def profil_responden(path: str, version: str, scope: Scope, filters: Filters,
                      tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
@@ -560,7 +581,7 @@ def profil_responden(path: str, version: str, scope: Scope, filters: Filters,
     return pd.concat(frames, ignore_index=True)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=500)
 def saran_terbaru(path: str, version: str, scope: Scope, filters: Filters,
                   tahun: int, jenis: str = "tahun", ke: int | None = None, limit: int = 15) -> pd.DataFrame:
     """The latest suggestions, newest first; the mart keeps no respondent identity."""
@@ -575,7 +596,7 @@ def saran_terbaru(path: str, version: str, scope: Scope, filters: Filters,
 
 # --- competency gaps (PermenPANRB 38/2017) ----------------------------------------------------
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def kompetensi_ringkasan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per year (the selected one and the one before), as of the year's end: employees on the
     payroll, assessed (with a standard for their job level), without a standard, meeting the
@@ -583,14 +604,14 @@ def kompetensi_ringkasan(path: str, version: str, scope: Scope, filters: Filters
     clause, params = where(filters, scope, year=False)
     years = [filters.tahun, filters.tahun - 1]
     return run(path, version, f"""
-        WITH staff AS (SELECT tahun, sum(jumlah_pegawai) AS pegawai FROM pelatihan_tahun
+        WITH staff AS (SELECT tahun, sum(jumlah_pegawai) AS pegawai FROM {_t('pelatihan_tahun', filters)}
                        WHERE {clause} AND tahun IN (?, ?) GROUP BY tahun),
              k AS (SELECT tahun, sum(jumlah_dinilai) AS dinilai, sum(jumlah_tanpa_standar) AS tanpa_standar,
                           sum(jumlah_memenuhi_standar) AS memenuhi, sum(jumlah_jpm) AS jpm_total,
                           sum(jumlah_optimal) AS optimal, sum(jumlah_cukup_optimal) AS cukup,
                           sum(jumlah_kurang_optimal) AS kurang, sum(jumlah_dinilai_1_tahun) AS baru_1,
                           sum(jumlah_dinilai_1_3_tahun) AS baru_3, sum(jumlah_dinilai_lebih_3_tahun) AS lama
-                   FROM kompetensi_pegawai_sel WHERE {clause} AND tahun IN (?, ?) GROUP BY tahun)
+                   FROM {_t('kompetensi_pegawai_sel', filters)} WHERE {clause} AND tahun IN (?, ?) GROUP BY tahun)
         SELECT staff.tahun, staff.pegawai::BIGINT AS pegawai, coalesce(k.dinilai, 0)::BIGINT AS dinilai,
                coalesce(k.tanpa_standar, 0)::BIGINT AS tanpa_standar, coalesce(k.memenuhi, 0)::BIGINT AS memenuhi,
                k.jpm_total / nullif(k.dinilai, 0) AS jpm, coalesce(k.optimal, 0)::BIGINT AS optimal,
@@ -603,7 +624,7 @@ def kompetensi_ringkasan(path: str, version: str, scope: Scope, filters: Filters
 _KOMPETENSI_NAMA = "(SELECT kode AS kode_kompetensi, nama AS nama_kompetensi, kelompok FROM kompetensi)"
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def gap_per_wilayah(path: str, version: str, scope: Scope, filters: Filters, rows: int = 40) -> pd.DataFrame:
     """Average gap (assessed minus required) per competency for each entity one level below
     the filter; the `rows` entities with the widest average gap when there are more."""
@@ -612,7 +633,7 @@ def gap_per_wilayah(path: str, version: str, scope: Scope, filters: Filters, row
     return run(path, version, f"""
         WITH cells AS (SELECT {column} AS kode, kode_kompetensi, sum(jumlah_gap) AS gap,
                               sum(jumlah_dinilai)::BIGINT AS dinilai
-                       FROM kompetensi_sel WHERE {clause} GROUP BY 1, 2),
+                       FROM {_t('kompetensi_sel', filters, column == 'kode_unit')} WHERE {clause} GROUP BY 1, 2),
              worst AS (SELECT kode FROM cells GROUP BY kode ORDER BY sum(gap) / sum(dinilai), kode LIMIT {int(rows)})
         SELECT n.nama, c.kode_kompetensi, k.nama_kompetensi, k.kelompok, c.gap / c.dinilai AS rata_gap, c.dinilai
         FROM cells c JOIN worst USING (kode) JOIN ({_NAMES[column]}) n ON n.kode = c.kode
@@ -620,7 +641,7 @@ def gap_per_wilayah(path: str, version: str, scope: Scope, filters: Filters, row
         ORDER BY n.nama, c.kode_kompetensi""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def gap_per_jenjang(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Average gap per job type and job level, over all competencies with a standard."""
     clause, params = where(filters, scope)
@@ -628,21 +649,21 @@ def gap_per_jenjang(path: str, version: str, scope: Scope, filters: Filters) -> 
         SELECT jenis_jabatan, jenjang_jabatan, sum(jumlah_gap) / sum(jumlah_dinilai) AS rata_gap,
                sum(jumlah_dinilai)::BIGINT AS dinilai,
                sum(jumlah_di_bawah_standar) / sum(jumlah_dinilai) AS bagian_di_bawah
-        FROM kompetensi_sel WHERE {clause} GROUP BY ALL ORDER BY jenis_jabatan, jenjang_jabatan""", params)
+        FROM {_t('kompetensi_sel', filters)} WHERE {clause} GROUP BY ALL ORDER BY jenis_jabatan, jenjang_jabatan""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def gap_tren(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Average gap per competency for every year (as of each year's end)."""
     clause, params = where(filters, scope, year=False)
     return run(path, version, f"""
         SELECT tahun, kode_kompetensi, k.nama_kompetensi, sum(jumlah_gap) / sum(jumlah_dinilai) AS rata_gap,
                sum(jumlah_dinilai)::BIGINT AS dinilai
-        FROM kompetensi_sel JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        FROM {_t('kompetensi_sel', filters)} JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
         WHERE {clause} GROUP BY ALL ORDER BY kode_kompetensi, tahun""", params)
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def kebutuhan_pengembangan(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Per competency: assessed, below the standard, by how many levels in all and on average,
     and how many of those below had training aimed at it after their assessment."""
@@ -654,11 +675,12 @@ def kebutuhan_pengembangan(path: str, version: str, scope: Scope, filters: Filte
                sum(jumlah_kekurangan_level) / nullif(sum(jumlah_di_bawah_standar), 0) AS rata_kekurangan,
                sum(jumlah_dilatih_setelah)::BIGINT AS sudah_dilatih,
                sum(jumlah_dilatih_setelah) / nullif(sum(jumlah_di_bawah_standar), 0) AS bagian_dilatih
-        FROM kompetensi_sel JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
+        FROM {_t('kompetensi_sel', filters)} JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
         WHERE {clause} GROUP BY ALL ORDER BY di_bawah_standar DESC, kode_kompetensi""", params)
 
 
-def sql_kebutuhan_per_orang(scope: Scope, filters: Filters, nip_penuh: bool = False) -> tuple[str, list]:
+def sql_kebutuhan_per_orang(scope: Scope, filters: Filters, nip_penuh: bool = False,
+                            limit: int | None = None) -> tuple[str, list]:
     """Employees below the standard of a competency, one row each, largest shortfall first.
     Person-level and NIP as in `sql_pns_di_bawah_target`."""
     _check_person_rows(scope)
@@ -669,17 +691,26 @@ def sql_kebutuhan_per_orang(scope: Scope, filters: Filters, nip_penuh: bool = Fa
                b.tanggal_penilaian, b.dilatih_setelah_penilaian
         FROM (SELECT nip, kode_kompetensi, level, level_standar, kekurangan_level, tanggal_penilaian,
                      dilatih_setelah_penilaian
-              FROM kebutuhan_pegawai JOIN segmen USING (segmen) WHERE {clause}) b
+              FROM kebutuhan_pegawai JOIN segmen USING (segmen) WHERE {clause}
+              ORDER BY kekurangan_level DESC, nip, kode_kompetensi {_limit(limit)}) b
         JOIN pegawai p ON p.nip = b.nip JOIN unit_kerja u ON u.kode = p.kode_unit
         JOIN {_KOMPETENSI_NAMA} k USING (kode_kompetensi)
-        ORDER BY b.kekurangan_level DESC, p.nama, k.nama_kompetensi, p.nip""", params
+        ORDER BY b.kekurangan_level DESC, b.nip, b.kode_kompetensi""", params
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=500, show_spinner=False)
-def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters,
-                        limit: int = 200) -> tuple[pd.DataFrame, int]:
-    """The first `limit` employees below a standard (NIP masked) and the total."""
-    return _first_rows(path, version, *sql_kebutuhan_per_orang(scope, filters), limit)
+@cached(ttl=FIGURE_TTL, max_entries=500)
+def kebutuhan_per_orang(path: str, version: str, scope: Scope, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """The first `limit` employees below a standard, largest shortfall first, NIP masked."""
+    return run(path, version, *sql_kebutuhan_per_orang(scope, filters, limit=limit))
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def jumlah_di_bawah_standar(path: str, version: str, scope: Scope, filters: Filters) -> int:
+    """Employee × competency pairs below the standard (from the competency cells)."""
+    clause, params = where(filters, scope)
+    total = run(path, version, f"SELECT sum(jumlah_di_bawah_standar) FROM {_t('kompetensi_sel', filters)} "
+                               f"WHERE {clause}", params).iloc[0, 0]
+    return 0 if pd.isna(total) else int(total)
 
 
 # --- comparison ----------------------------------------------------------------------------------
@@ -697,7 +728,7 @@ TINGKAT = {  # level -> (entity column, label, SQL giving kode, nama and kind fo
 MIN_STABIL_PEGAWAI = int(setting("MIN_STABIL", "30"))
 
 
-@st.cache_data(ttl=OPTIONS_TTL, max_entries=2000, show_spinner=False)
+@cached(ttl=OPTIONS_TTL, max_entries=2000)
 def entitas(path: str, version: str, scope: Scope, level: str, filters: Filters) -> pd.DataFrame:
     """Entities of a level the user may see (kode, nama, jenis); `in_filter` marks those
     inside the current region and agency filter: the default set to compare."""
@@ -711,6 +742,7 @@ def entitas(path: str, version: str, scope: Scope, level: str, filters: Filters)
         FROM ({names}) n JOIN visible USING (kode) ORDER BY n.nama""", all_params + params)
 
 
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def _indicators(path, version, scope, filters, column: str | None, codes: tuple[str, ...] | None):
     """Headline indicators per year for each entity (or for the filter as one row when column
     is None)."""
@@ -724,10 +756,10 @@ def _indicators(path, version, scope, filters, column: str | None, codes: tuple[
                           sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS') AS pns,
                           sum(jumlah_capai_target) FILTER (WHERE jenis_asn = 'PNS') AS capai,
                           sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PNS') AS jp_pns
-                   FROM pelatihan_tahun WHERE {clause}{keep} GROUP BY ALL),
+                   FROM {_t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE {clause}{keep} GROUP BY ALL),
              k AS (SELECT tahun, {group}, sum(jumlah_dinilai) AS dinilai, sum(jumlah_memenuhi_standar) AS memenuhi,
                           sum(jumlah_jpm) AS jpm_total
-                   FROM kompetensi_pegawai_sel WHERE {clause}{keep} GROUP BY ALL),
+                   FROM {_t('kompetensi_pegawai_sel', filters, column == 'kode_unit')} WHERE {clause}{keep} GROUP BY ALL),
              s AS (SELECT tahun, {group}, sum(jumlah_responden) AS responden, {_ikm_expr()} AS ikm
                    FROM ikm_sel WHERE {clause_u}{keep} GROUP BY ALL)
         SELECT tahun, kode, coalesce(asn, 0)::BIGINT AS asn, capai / nullif(pns, 0) AS cakupan,
@@ -741,7 +773,7 @@ INDIKATOR = {"asn": "ASN", "cakupan": "Cakupan 20 JP", "jp_per_pns": "JP per PNS
              "memenuhi_standar": "Memenuhi standar", "jpm": "JPM", "ikm": "IKM", "responden": "Responden"}
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=1000)
 def banding(path: str, version: str, scope: Scope, filters: Filters, level: str,
             codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(table, trend) for the chosen entities of a level under the person and year filters.
@@ -776,7 +808,7 @@ def banding(path: str, version: str, scope: Scope, filters: Filters, level: str,
     return table, trend
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=1000)
 def kelompok_sebaya(path: str, version: str, scope: Scope, filters: Filters, level: str,
                     kode: str) -> pd.DataFrame:
     """The entity's peers (same level and kind: kabupaten with kabupaten, kota with kota, an
@@ -795,7 +827,7 @@ def kelompok_sebaya(path: str, version: str, scope: Scope, filters: Filters, lev
 
 # --- impact: development and service together -------------------------------------------------
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=1000)
 def cakupan_dan_ikm(path: str, version: str, scope: Scope, filters: Filters) -> tuple[pd.DataFrame, str]:
     """For agencies (or the units of a chosen agency) that serve the public: PNS coverage in
     the two years before the selected one and IKM in the year before and the selected one.
@@ -806,7 +838,7 @@ def cakupan_dan_ikm(path: str, version: str, scope: Scope, filters: Filters) -> 
     clause_u, params_u = where(filters, scope, year=False, person=False)
     wide = run(path, version, f"""
         WITH cov AS (SELECT {column} AS kode, tahun, sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
-                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?)
+                     FROM {_t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN (?, ?)
                      GROUP BY 1, 2 HAVING sum(jumlah_pegawai) >= {MIN_PNS}),
              srv AS (SELECT {column} AS kode, tahun, {_ikm_expr()} AS ikm FROM ikm_sel
                      WHERE {clause_u} AND tahun IN (?, ?) GROUP BY 1, 2
@@ -823,7 +855,7 @@ def cakupan_dan_ikm(path: str, version: str, scope: Scope, filters: Filters) -> 
     return wide, label
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=1000)
 def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """Service units whose IKM fell two years running up to the selected year and whose PNS
     coverage that year is below the national figure."""
@@ -837,7 +869,7 @@ def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> 
         WITH srv AS (SELECT kode_unit, tahun, {_ikm_expr()} AS ikm FROM ikm_sel
                      WHERE {clause_u} AND tahun BETWEEN ? AND ? GROUP BY 1, 2),
              cov AS (SELECT kode_unit, sum(jumlah_capai_target) / sum(jumlah_pegawai) AS cakupan
-                     FROM pelatihan_tahun WHERE jenis_asn = 'PNS' AND {clause} AND tahun = ? GROUP BY 1
+                     FROM {_t('pelatihan_tahun', filters, unit=True)} WHERE jenis_asn = 'PNS' AND {clause} AND tahun = ? GROUP BY 1
                      HAVING sum(jumlah_pegawai) > 0),
              wide AS (SELECT kode_unit, max(ikm) FILTER (WHERE tahun = ?) AS ikm_2,
                              max(ikm) FILTER (WHERE tahun = ?) AS ikm_1, max(ikm) FILTER (WHERE tahun = ?) AS ikm
@@ -849,7 +881,7 @@ def peringatan_dini(path: str, version: str, scope: Scope, filters: Filters) -> 
         params_u + [year - 2, year] + params + [year] + [year - 2, year - 1, year, national])
 
 
-@st.cache_data(ttl=FIGURE_TTL, max_entries=1000, show_spinner=False)
+@cached(ttl=FIGURE_TTL, max_entries=1000)
 def kompetensi_berulang(path: str, version: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     """For competencies assessed twice (the second assessment up to the selected year): how
     many, and the average change in level, with and without aimed training in between."""

@@ -371,6 +371,25 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
     return meta
 
 
+# Views above one agency never look at units: the same cells without the unit are 3 to 12
+# times fewer rows at national scale. Queries use `<table>_wilayah` unless they filter or
+# group by unit (queries._t).
+COARSE = ("pelatihan_tahun", "pelatihan_bulan", "pelatihan_jenis", "kompetensi_sel", "kompetensi_pegawai_sel")
+
+
+def build_coarse(duck, schema: str) -> None:
+    """`<table>_wilayah` for each COARSE table: every column but segmen and kode_unit kept as
+    a dimension, the `jumlah_*` measures summed (integers as BIGINT), in year and region order."""
+    for table in COARSE:
+        columns = duck.execute(f"DESCRIBE {schema}.{table}").fetchall()
+        dims = [c for c, *_ in columns if not c.startswith("jumlah_") and c not in ("segmen", "kode_unit")]
+        sums = [f"sum({c})::{'DOUBLE' if kind in ('DOUBLE', 'FLOAT') else 'BIGINT'} AS {c}"
+                for c, kind, *_ in columns if c.startswith("jumlah_")]
+        duck.execute(f"""CREATE TABLE {schema}.{table}_wilayah AS
+            SELECT {', '.join(dims)}, {', '.join(sums)} FROM {schema}.{table}
+            GROUP BY ALL ORDER BY tahun, kode_provinsi, kode_instansi""")
+
+
 def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Progress) -> dict:
     years = duck.execute("""
         SELECT min(y), max(y) FROM (
@@ -398,6 +417,8 @@ def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Prog
     for i, statement in enumerate(statements):
         progress("Membangun tabel agregat", 0.6 + 0.35 * i / len(statements))
         duck.execute(statement)
+    progress("Membangun tabel ringkas tanpa unit", 0.95)
+    build_coarse(duck, "mart")
     source_meta = dict(duck.execute("SELECT kunci, nilai FROM s_metadata_sumber").fetchall())
     meta = {
         "dibangun_pada": datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -68,8 +68,8 @@ else:
         {True: f"Cakupan naik ({year - 2}→{year - 1})", False: f"Cakupan turun/tetap ({year - 2}→{year - 1})"}),
         perubahan_ikm=both["ikm_sesudah"] - both["ikm_sebelum"])
     groups = both.groupby("kelompok", as_index=False).agg(jumlah=("kode", "size"), perubahan_ikm=("perubahan_ikm", "mean"))
-    st.altair_chart(charts.group_bars(groups, "kelompok", "perubahan_ikm", f"Rata-rata perubahan IKM {year - 1}→{year}",
-                                      "+,.2f"), width="stretch")
+    charts.show(charts.group_bars(groups, "kelompok", "perubahan_ikm", f"Rata-rata perubahan IKM {year - 1}→{year}",
+                                  "+,.2f"))
     st.caption("Sebelum/sesudah: rata-rata perubahan IKM unit yang cakupannya naik dibanding yang turun.")
 
 st.subheader("Kompetensi yang dinilai dua kali")
@@ -79,8 +79,7 @@ if repeat.empty:
 else:
     repeat["kelompok"] = repeat["dilatih"].map({True: "Dilatih di antara dua penilaian",
                                                 False: "Tidak dilatih di antara dua penilaian"})
-    st.altair_chart(charts.group_bars(repeat, "kelompok", "rata_perubahan", "Rata-rata perubahan level", "+,.2f"),
-                    width="stretch")
+    charts.show(charts.group_bars(repeat, "kelompok", "rata_perubahan", "Rata-rata perubahan level", "+,.2f"))
     st.caption("Perubahan level antara dua penilaian berturut-turut atas kompetensi yang sama (standar jabatan "
                "sama, jadi sama dengan perubahan gap); 'dilatih' = ada pelatihan yang menyasar kompetensi itu "
                "selesai di antara keduanya.")

@@ -67,7 +67,7 @@ frame.chart_and_table(charts.unsur_bars(overall), table.rename(columns={
     "unsur": "Kode", "nama_unsur": "Unsur", "nrr": "NRR (1–4)", "konversi": "Konversi (×25)",
     "responden": "Menjawab"}), "Nilai unsur pelayanan")
 st.markdown("**Nilai rata-rata unsur per jenis layanan**")
-st.altair_chart(charts.unsur_heatmap(elements[elements["jenis_layanan"].notna()]), width="stretch")
+charts.show(charts.unsur_heatmap(elements[elements["jenis_layanan"].notna()]))
 
 st.subheader("Unit pelayanan")
 units = queries.ikm_per_unit(k.path, k.version, k.scope, f, year, jenis, ke)
@@ -105,7 +105,7 @@ for col, (dimension, label) in zip(grid, {"jenis_kelamin": "Jenis kelamin", "kel
         st.markdown(f"**{label}**")
         part = profile[profile["dimensi"] == dimension].replace({"nilai": {"L": "Laki-laki", "P": "Perempuan"}})
         part = part.sort_values("nilai", key=lambda c: c.map(PROFILE_ORDER).fillna(99))
-        st.altair_chart(charts.count_bars(part, "nilai", "Responden"), width="stretch")
+        charts.show(charts.count_bars(part, "nilai", "Responden"))
 
 st.subheader("Saran terbaru")
 suggestions = queries.saran_terbaru(k.path, k.version, k.scope, f, year, jenis, ke)

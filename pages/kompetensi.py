@@ -62,11 +62,11 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Per jenjang jabatan")
     by_level = queries.gap_per_jenjang(k.path, k.version, k.scope, f)
-    st.altair_chart(charts.gap_bars(by_level, "jenjang_jabatan"), width="stretch")
+    charts.show(charts.gap_bars(by_level, "jenjang_jabatan"))
 with right:
     st.subheader("Tren per kompetensi")
     trend = queries.gap_tren(k.path, k.version, k.scope, f)
-    st.altair_chart(charts.gap_heatmap(trend, "nama_kompetensi", "tahun"), width="stretch")
+    charts.show(charts.gap_heatmap(trend, "nama_kompetensi", "tahun"))
 
 st.subheader("Kebutuhan pengembangan kompetensi")
 needs = queries.kebutuhan_pengembangan(k.path, k.version, k.scope, f)
@@ -79,14 +79,19 @@ frame.table(needs.drop(columns=["kelompok"]).rename(columns={
     "bagian_dilatih": "Bagian sudah dilatih"}), "Kebutuhan pengembangan per kompetensi",
     percent=["Bagian sudah dilatih"], decimals=2)
 if k.scope.lihat_orang:
-    people, total = queries.kebutuhan_per_orang(k.path, k.version, k.scope, f, limit=200)
-    st.markdown(f"**Pegawai di bawah standar** ({fmt.angka(total)} baris pegawai × kompetensi; NIP disamarkan)")
-    frame.table(people.assign(dilatih_setelah_penilaian=people["dilatih_setelah_penilaian"].map({True: "ya", False: "belum"}),
-                              tanggal_penilaian=people["tanggal_penilaian"].map(fmt.tanggal))
-                .rename(columns={"nip": "NIP", "nama": "Nama", "jenjang_jabatan": "Jenjang", "unit_kerja": "Unit kerja",
-                                 "kompetensi": "Kompetensi", "level": "Level", "level_standar": "Standar",
-                                 "kekurangan_level": "Kurang", "tanggal_penilaian": "Dinilai",
-                                 "dilatih_setelah_penilaian": "Sudah dilatih"}), None)
+    total = queries.jumlah_di_bawah_standar(k.path, k.version, k.scope, f)
+    st.markdown(f"**Pegawai di bawah standar**: {fmt.angka(total)} baris pegawai × kompetensi "
+                "(daftar per orang; NIP disamarkan)")
+    if st.toggle("Tampilkan 200 baris dengan kekurangan terbesar", key="daftar_kebutuhan"):
+        people = queries.kebutuhan_per_orang(k.path, k.version, k.scope, f)
+        frame.table(people.assign(
+            dilatih_setelah_penilaian=people["dilatih_setelah_penilaian"].map({True: "ya", False: "belum"}),
+            tanggal_penilaian=people["tanggal_penilaian"].map(fmt.tanggal)).rename(columns={
+                "nip": "NIP", "nama": "Nama", "jenjang_jabatan": "Jenjang", "unit_kerja": "Unit kerja",
+                "kompetensi": "Kompetensi", "level": "Level", "level_standar": "Standar",
+                "kekurangan_level": "Kurang", "tanggal_penilaian": "Dinilai",
+                "dilatih_setelah_penilaian": "Sudah dilatih"}), None)
+    st.caption("Unduhan memuat semuanya dan dicatat di log audit (tanpa NIP atau nama).")
     download.dataset_buttons(ekspor.DATASETS["pegawai_di_bawah_standar"], k, total, key="unduh_kebutuhan_pegawai")
 
 with st.expander("Definisi"):

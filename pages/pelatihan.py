@@ -85,7 +85,7 @@ for i, (dimension, label) in enumerate(queries.RINCIAN.items()):
     part = breakdown[breakdown["dimensi"] == dimension]
     with grid[i % 2]:
         st.markdown(f"**{label}**")
-        st.altair_chart(charts.coverage_bars(part, "nilai", "Cakupan 20 JP", sort=False), width="stretch")
+        charts.show(charts.coverage_bars(part, "nilai", "Cakupan 20 JP", sort=False))
 
 st.subheader("Cara pengembangan diberikan")
 delivery = queries.cara_pengembangan(k.path, k.version, k.scope, f)
@@ -101,11 +101,11 @@ else:
         moda = delivery.groupby("moda", as_index=False)["jp"].sum()
         moda["bagian"] = moda["jp"] / moda["jp"].sum()
         st.markdown("**Bagian JP menurut moda**")
-        st.altair_chart(charts.share_bars(moda, "moda", "bagian", "Bagian JP"), width="stretch")
+        charts.show(charts.share_bars(moda, "moda", "bagian", "Bagian JP"))
         online = queries.daring_per_3t(k.path, k.version, k.scope, f)
         online["wilayah"] = online["daerah_3t"].map({True: "Daerah 3T", False: "Bukan 3T"})
         st.markdown("**Bagian JP daring: daerah 3T dan lainnya**")
-        st.altair_chart(charts.share_bars(online, "wilayah", "bagian_daring", "JP daring"), width="stretch")
+        charts.show(charts.share_bars(online, "wilayah", "bagian_daring", "JP daring"))
         st.caption("Pelatihan daring adalah cara menjangkau daerah tertinggal, terdepan, dan terluar (3T).")
 
 st.subheader("PPPK")
@@ -130,14 +130,14 @@ unit_columns = {"unit_kerja": "Unit kerja", "instansi": "Instansi", "pns": "PNS"
 frame.table(units.head(100).rename(columns=unit_columns), "Unit kerja dengan cakupan terendah", percent=["Cakupan"],
             full=lambda: units.rename(columns=unit_columns))
 if k.scope.lihat_orang:
-    people, total = queries.pns_di_bawah_target(k.path, k.version, k.scope, f, limit=200)
-    st.markdown(f"**PNS di bawah {target:g} JP** ({fmt.angka(total)} orang; NIP disamarkan)")
-    frame.table(people.rename(columns={
-        "nip": "NIP", "nama": "Nama", "golongan": "Golongan", "jenjang_jabatan": "Jenjang jabatan",
-        "unit_kerja": "Unit kerja", "jp": "JP tahun ini", "kekurangan_jp": "JP yang kurang"}), None)
-    if total > len(people):
-        st.caption(f"Menampilkan {len(people)} orang dengan JP paling sedikit; unduhan memuat semuanya "
-                   "dan dicatat di log audit.")
+    total = queries.jumlah_pns_di_bawah_target(k.path, k.version, k.scope, f)
+    st.markdown(f"**PNS di bawah {target:g} JP**: {fmt.angka(total)} orang (daftar per orang; NIP disamarkan)")
+    if st.toggle("Tampilkan 200 orang dengan JP paling sedikit", key="daftar_pns"):
+        people = queries.pns_di_bawah_target(k.path, k.version, k.scope, f)
+        frame.table(people.rename(columns={
+            "nip": "NIP", "nama": "Nama", "golongan": "Golongan", "jenjang_jabatan": "Jenjang jabatan",
+            "unit_kerja": "Unit kerja", "jp": "JP tahun ini", "kekurangan_jp": "JP yang kurang"}), None)
+    st.caption("Unduhan memuat semuanya dan dicatat di log audit (tanpa NIP atau nama).")
     download.dataset_buttons(ekspor.DATASETS["pns_di_bawah_target"], k, total, key="unduh_pns")
 
 with st.expander("Definisi"):

@@ -96,9 +96,8 @@ indicator = st.selectbox("Indikator", ["cakupan", "memenuhi_standar", "ikm", "jp
                          format_func=queries.INDIKATOR.get, key="banding_indikator")
 value_format = {"cakupan": ".0%", "memenuhi_standar": ".0%", "ikm": ",.2f", "jp_per_pns": ",.1f",
                 "jpm": ",.1f"}[indicator]
-st.altair_chart(charts.indicator_bars(entities.dropna(subset=[indicator]), "nama", indicator,
-                                      queries.INDIKATOR[indicator], value_format, national[indicator]),
-                width="stretch")
+charts.show(charts.indicator_bars(entities.dropna(subset=[indicator]), "nama", indicator,
+                                  queries.INDIKATOR[indicator], value_format, national[indicator]))
 
 st.subheader("Tren")
 top = list(entities["kode"][:8])
@@ -108,13 +107,18 @@ long = trend[trend["kode"].isin(top) | (trend["nama"] == "Nasional")].melt(
 long.loc[long["indikator"] != "ikm", "nilai"] *= 100
 long["indikator"] = long["indikator"].map({"cakupan": "Cakupan 20 JP (%)", "memenuhi_standar": "Memenuhi standar (%)",
                                            "ikm": "IKM"})
-st.altair_chart(charts.trend_multiples(long), width="stretch")
+charts.show(charts.trend_multiples(long))
 if len(entities) > 8:
     st.caption("Tren menampilkan 8 teratas menurut cakupan dan garis nasional (putus-putus).")
 
 st.subheader("Kelompok sebaya")
+if entities.empty:
+    frame.empty_state(f"Yang dibandingkan tidak punya data pada {year} dengan filter ini.")
+    st.stop()
 peer = st.selectbox("Bandingkan dengan yang sejenis", list(entities["kode"]), format_func=names.get,
                     key="banding_sebaya")
+if peer not in names:  # the remembered choice left the list when the filters changed
+    peer = entities["kode"].iloc[0]
 peers = queries.kelompok_sebaya(k.path, k.version, k.scope, f, level, peer)
 me = peers[peers["kode"] == peer]
 if not me.empty:

@@ -77,8 +77,8 @@ with map_area:
     per_prov["label"] = per_prov[column].map(
         (lambda v: fmt.angka(v, 1)) if column == "ikm" else (lambda v: fmt.persen(v, 0)))
     per_prov.loc[per_prov[column].isna(), "label"] = None
-    st.altair_chart(charts.tile_map(per_prov, column, indikator, value_format, f.kode_provinsi),
-                    key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
+    charts.show(charts.tile_map(per_prov, column, indikator, value_format, f.kode_provinsi),
+                key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
                "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data.")
     with st.expander("Tabel peta"):

@@ -32,6 +32,11 @@ SERVERS = {
 
 
 def pytest_configure(config):
+    import altair as alt
+
+    from ui import charts
+    charts.VALIDATE = True  # every chart spec a test builds is checked against the Vega-Lite schema
+    alt.utils.schemapi.enable_debug_mode()
     config.addinivalue_line("markers", "e2e: tests in a real browser (headless Chromium)")
 
 

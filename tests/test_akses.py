@@ -147,6 +147,10 @@ def test_every_page_shows_exactly_the_scope(users, src, agency, email, provinces
         assert asn_count(at) == expected, page
         if page in ("pelatihan", "kompetensi"):
             assert shows_people(at) == people, page
+            if people:  # the list itself, once asked for: masked NIPs of the scope only
+                at.toggle[0].set_value(True).run()
+                nips = next(d.value["NIP"] for d in at.dataframe if "NIP" in d.value.columns)
+                assert len(nips) > 0 and nips.str.fullmatch(r"\d{2}\*{12}\d{4}").all()
 
 
 def test_regional_head_options_cards_and_tampered_links(users, src):

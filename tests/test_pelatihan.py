@@ -132,8 +132,11 @@ def test_ranking_level_is_one_below_the_filter(filters, level):
 
 def test_person_list_is_masked_and_refused_without_the_right(demo):
     path, version, _, pns = demo
-    rows, total = queries.pns_di_bawah_target(path, version, PERENCANA, Filters(tahun=2025), limit=10)
+    rows = queries.pns_di_bawah_target(path, version, PERENCANA, Filters(tahun=2025), limit=10)
+    total = queries.jumlah_pns_di_bawah_target(path, version, PERENCANA, Filters(tahun=2025))
     assert total == int((pns["jp"] < 20).sum()) and len(rows) == 10
+    below = pns[pns["jp"] < 20].sort_values(["jp", "nip"])
+    assert list(rows["jp"]) == list(below["jp"].head(10))  # fewest JP first
     assert rows["nip"].str.fullmatch(r"\d{2}\*{12}\d{4}").all()
     assert not rows["nip"].isin(pns["nip"]).any()
     # Only an admin's export carries the full NIP; a planner asking for it still gets it masked.
@@ -142,7 +145,7 @@ def test_person_list_is_masked_and_refused_without_the_right(demo):
     assert asked["nip"].head(10).equals(rows["nip"]) and len(asked) == total
     full = mart.run(path, version, *queries.sql_pns_di_bawah_target(ADMIN, f, nip_penuh=True))
     assert full["nip"].isin(pns["nip"]).all() and len(full) == total
-    admin_screen, _ = queries.pns_di_bawah_target(path, version, ADMIN, f, limit=10)
+    admin_screen = queries.pns_di_bawah_target(path, version, ADMIN, f, limit=10)
     assert admin_screen["nip"].equals(rows["nip"])
     for role in (ALL, Scope(wilayah=frozenset({"32"}))):
         with pytest.raises(PermissionError):

@@ -152,3 +152,23 @@ def test_refresh_of_broken_source_keeps_old_mart(sqlite_demo, tmp_path):
     with duckdb.connect(str(mart), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM kompetensi_pegawai_sel").fetchone()[0] > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "rusak.sqlite"]
+
+
+@pytest.mark.parametrize("table", refresh.COARSE)
+def test_coarse_tables_hold_the_same_sums_without_the_unit(sqlite_demo, table):
+    _, mart = sqlite_demo
+    with duckdb.connect(str(mart), read_only=True) as con:
+        columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+        coarse_columns = [r[0] for r in con.execute(f"DESCRIBE {table}_wilayah").fetchall()]
+        assert "kode_unit" not in coarse_columns and "segmen" not in coarse_columns
+        assert set(coarse_columns) == set(columns) - {"kode_unit", "segmen"}
+        measures = [c for c in columns if c.startswith("jumlah_")]
+        sums = ", ".join(f"sum({c})::DOUBLE" for c in measures)
+        group = "tahun, kode_provinsi, jenis_asn"
+        fine = con.execute(f"SELECT {group}, {sums} FROM {table} GROUP BY ALL ORDER BY ALL").fetchall()
+        coarse = con.execute(f"SELECT {group}, {sums} FROM {table}_wilayah GROUP BY ALL ORDER BY ALL").fetchall()
+        assert len(fine) == len(coarse) > 10
+        assert np.allclose(np.array([r[3:] for r in fine], dtype=float), np.array([r[3:] for r in coarse], dtype=float))
+        assert [r[:3] for r in fine] == [r[:3] for r in coarse]
+        assert (con.execute(f"SELECT count(*) FROM {table}_wilayah").fetchone()[0]
+                < con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

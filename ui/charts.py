@@ -7,8 +7,12 @@ wherever the chart is rendered.
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from .format import BULAN, BULAN_SINGKAT
 
@@ -27,6 +31,51 @@ def localized(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart with the Indonesian number and time locale in its spec (Vega's
     config.locale, which the renderer applies to every format in the chart)."""
     return chart.configure(locale=alt.Locale(number=FORMAT_LOCALE, time=TIME_LOCALE))
+
+
+# --- rendering: specs built once per data, without schema validation ---------------------------
+#
+# Building an Altair chart and validating its spec costs 40 to 70 ms per chart, the largest
+# part of a page's rerun. Every public builder below is wrapped: it returns the finished
+# Vega-Lite spec (data inline), cached on its arguments, and `show` renders it. The tests
+# set VALIDATE, so every spec any test builds (pages included) is checked against the schema.
+
+VALIDATE = False
+# Altair also validates every schema object as it is built ("debug mode"): off, except in tests.
+alt.utils.schemapi.disable_debug_mode()
+
+
+class Spec(dict):
+    """A finished Vega-Lite spec; `to_dict()` for symmetry with Altair charts."""
+
+    def to_dict(self) -> dict:
+        return self
+
+
+_BUILDERS: dict = {}
+_TRANSFORMER_LOCK = threading.Lock()  # Altair's data transformer setting is global
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def _spec(name: str, args: tuple, kwargs: dict) -> dict:
+    chart = _BUILDERS[name](*args, **kwargs)
+    with _TRANSFORMER_LOCK, alt.data_transformers.disable_max_rows():
+        return chart.to_dict(validate=VALIDATE)
+
+
+def spec(builder):
+    """Decorator: the builder returns its cached, finished spec instead of an Altair chart."""
+    _BUILDERS[builder.__name__] = builder
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs) -> Spec:
+        return Spec(_spec(builder.__name__, args, kwargs))
+    return wrapper
+
+
+def show(chart: Spec, **kwargs):
+    """Render a spec full width (keyword arguments go to st.vega_lite_chart: key, on_select…)."""
+    return st.vega_lite_chart(spec=chart, width="stretch", **kwargs)
 
 
 # Tile-grid map: one equal square per province on a rough geographic grid (column, row).
@@ -54,6 +103,7 @@ SINGKATAN = {
 TILE = 58  # pixels per tile
 
 
+@spec
 def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
              selected: str | None = None) -> alt.LayerChart:
     """The 38 provinces as tiles coloured by `value`, the value printed in each tile.
@@ -75,21 +125,24 @@ def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
         x=alt.X("kolom:O", axis=None), y=alt.Y("baris:O", axis=None),
         tooltip=[alt.Tooltip("nama:N", title="Provinsi"), alt.Tooltip("label:N", title=title)])
     squares = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
-        color=alt.condition(f"isValid(datum['{value}'])",
-                            alt.Color(f"{value}:Q", scale=scale, title=title,
-                                      legend=alt.Legend(orient="bottom", format=value_format,
-                                                        gradientLength=300)),
-                            alt.value("#d9d9d9")),
-        strokeWidth=alt.condition("datum.dipilih", alt.value(4), alt.value(2)),
-        stroke=alt.condition("datum.dipilih", alt.value("#111111"), alt.value("white")),
+        color=alt.Color(f"{value}:Q", scale=scale, title=title,  # grey where there is no value
+                        legend=alt.Legend(orient="bottom", format=value_format, gradientLength=300),
+                        condition={"test": f"!isValid(datum['{value}'])", "value": "#d9d9d9"}),
+        strokeWidth=_when("StrokeWidth", "datum.dipilih", 4, 2),
+        stroke=_when("Stroke", "datum.dipilih", "#111111", "white"),
     ).add_params(click)
     # Reversed viridis: high values are dark and take white text.
-    text_color = alt.condition(f"datum['{value}'] > {_middle(df[value])}", alt.value("white"),
-                               alt.value("black"))
-    names = base.mark_text(dy=-9, fontSize=10).encode(text="singkatan:N", color=text_color)
-    values = base.mark_text(dy=8, fontSize=12, fontWeight="bold").encode(text="label:N", color=text_color)
+    text_color = _when("Color", f"datum['{value}'] > {_middle(df[value])}", "white", "black")
+    names = base.mark_text(dy=-9, fontSize=10).encode(text=alt.Text("singkatan:N"), color=text_color)
+    values = base.mark_text(dy=8, fontSize=12, fontWeight="bold").encode(text=alt.Text("label:N"), color=text_color)
     chart = alt.layer(squares, names, values).properties(width=TILE * 15, height=TILE * 6)
     return localized(chart).configure_view(strokeWidth=0)
+
+
+def _when(channel: str, test: str, then, otherwise):
+    """A value that changes with a test, as the channel's own object: alt.condition would make
+    Altair search its schema for the matching class, three times slower."""
+    return getattr(alt, f"{channel}Value")(otherwise, condition={"test": test, "value": then})
 
 
 def _middle(values: pd.Series) -> float:
@@ -105,6 +158,7 @@ def _middle(values: pd.Series) -> float:
 BIRU, JINGGA, ABU = "#0072B2", "#E69F00", "#9e9e9e"  # Okabe-Ito: reached / below / reference
 
 
+@spec
 def jp_histogram(data: pd.DataFrame, target: float) -> alt.LayerChart:
     """PNS by JP in the year (bins with edges dari..sampai), below the target in orange,
     the target as a dashed rule."""
@@ -134,6 +188,7 @@ def _target_rule(x: float, text: str) -> alt.LayerChart:
     return alt.layer(rule, label)
 
 
+@spec
 def jp_progress(data: pd.DataFrame, year: int, target: float) -> alt.LayerChart:
     """Cumulative JP per PNS by month: the selected year, the year before, and the straight
     path to the target."""
@@ -159,6 +214,7 @@ def _month_label_expr() -> str:
     return "[" + ",".join(f"'{m}'" for m in BULAN_SINGKAT) + "][datum.value - 1]"
 
 
+@spec
 def coverage_bars(data: pd.DataFrame, category: str, title: str, benchmark: float | None = None,
                   benchmark_label: str = "Nasional", sort: bool = True) -> alt.LayerChart:
     """Horizontal bars of PNS coverage per category, optionally with a benchmark rule."""
@@ -180,6 +236,7 @@ def coverage_bars(data: pd.DataFrame, category: str, title: str, benchmark: floa
     return localized(alt.layer(*layers).properties(height=alt.Step(24)))
 
 
+@spec
 def delivery_bars(data: pd.DataFrame) -> alt.Chart:
     """JP per kind of development, coloured by route (klasikal / nonklasikal)."""
     df = data.groupby(["jalur", "jenis"], as_index=False)[["jp", "peserta"]].sum()
@@ -194,6 +251,7 @@ def delivery_bars(data: pd.DataFrame) -> alt.Chart:
     return localized(chart.properties(height=alt.Step(22)))
 
 
+@spec
 def share_bars(data: pd.DataFrame, category: str, value: str, title: str) -> alt.Chart:
     """Horizontal bars of a share (0..1) per category, value printed."""
     bars = alt.Chart(data).mark_bar(color=BIRU).encode(
@@ -212,6 +270,7 @@ IKM_BANDS = pd.DataFrame({  # PermenPANRB 14/2017, on the 25..100 score
     "warna": ["#f4cccc", "#fde9c9", "#dbeaf7", "#cfe8dc"]})
 
 
+@spec
 def ikm_trend(data: pd.DataFrame, low: float | None = None) -> alt.LayerChart:
     """Pooled IKM per period (column `periode`, in order) over the A-D bands."""
     bottom = min(60.0, float(data["ikm"].min()) - 3) if low is None and not data.empty else (low or 60.0)
@@ -233,6 +292,7 @@ def ikm_trend(data: pd.DataFrame, low: float | None = None) -> alt.LayerChart:
     return localized(alt.layer(band_layer, band_text, line).properties(height=280))
 
 
+@spec
 def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
     """NRR per element on the 1..4 scale; the weakest element in orange."""
     df = data.copy()
@@ -244,7 +304,7 @@ def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
         x=alt.X("nrr:Q", scale=alt.Scale(domain=[1, 4]), title="Nilai rata-rata (1–4)"),
         x2=alt.datum(1),  # the scale starts at 1, the lowest answer
-        color=alt.condition("datum.terlemah", alt.value(JINGGA), alt.value(BIRU)),
+        color=_when("Color", "datum.terlemah", JINGGA, BIRU),
         tooltip=[alt.Tooltip("label:N", title="Unsur"), alt.Tooltip("nrr:Q", title="NRR", format=",.2f"),
                  alt.Tooltip("konversi:Q", title="Nilai konversi (×25)", format=",.2f"),
                  alt.Tooltip("responden:Q", title="Menjawab", format=",d")])
@@ -252,6 +312,7 @@ def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
     return localized(alt.layer(bars, text).properties(height=alt.Step(26)))
 
 
+@spec
 def unsur_heatmap(data: pd.DataFrame) -> alt.LayerChart:
     """NRR per service type (rows) and element (columns)."""
     base = alt.Chart(data).encode(
@@ -263,10 +324,11 @@ def unsur_heatmap(data: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect().encode(color=alt.Color("nrr:Q", title="NRR", scale=alt.Scale(scheme="viridis")))
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("nrr:Q", format=",.2f"),
-        color=alt.condition("datum.nrr > 3.2", alt.value("black"), alt.value("white")))
+        color=_when("Color", "datum.nrr > 3.2", "black", "white"))
     return localized(alt.layer(cells, text).properties(height=alt.Step(28)))
 
 
+@spec
 def count_bars(data: pd.DataFrame, category: str, title: str) -> alt.LayerChart:
     """Counts per category, value printed."""
     bars = alt.Chart(data).mark_bar(color=BIRU).encode(
@@ -279,6 +341,7 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> alt.LayerChart:
 
 # --- competency gaps ---------------------------------------------------------------------------
 
+@spec
 def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | None = None) -> alt.LayerChart:
     """Average gap per cell on a diverging scale centred on zero (blue above the standard,
     orange below); hovering shows how many were assessed."""
@@ -295,16 +358,17 @@ def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | N
                                                    domain=[-limit, limit])))
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("rata_gap:Q", format="+.2f"),
-        color=alt.condition(f"abs(datum.rata_gap) > {limit * 0.6}", alt.value("white"), alt.value("black")))
+        color=_when("Color", f"abs(datum.rata_gap) > {limit * 0.6}", "white", "black"))
     return localized(alt.layer(cells, text).properties(height=alt.Step(24)))
 
 
+@spec
 def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
     """Average gap per category: below zero (below the standard) in orange."""
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
         x=alt.X("rata_gap:Q", title="Rata-rata gap (level)", axis=alt.Axis(format="+.1f")),
-        color=alt.condition("datum.rata_gap < 0", alt.value(JINGGA), alt.value(BIRU)),
+        color=_when("Color", "datum.rata_gap < 0", JINGGA, BIRU),
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("rata_gap:Q", title="Rata-rata gap", format="+,.2f"),
                  alt.Tooltip("dinilai:Q", title="Dinilai", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("rata_gap:Q", format="+.2f"))
@@ -313,6 +377,7 @@ def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
 
 # --- comparison ---------------------------------------------------------------------------------
 
+@spec
 def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str,
                    benchmark: float | None = None, benchmark_label: str = "Nasional") -> alt.LayerChart:
     """Horizontal bars of any indicator, best first, with a benchmark rule."""
@@ -328,6 +393,7 @@ def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, va
     return localized(alt.layer(*layers).properties(height=alt.Step(24)))
 
 
+@spec
 def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
     """One small line chart per indicator (columns tahun, nama, indikator, nilai), the
     national line dashed in black."""
@@ -339,7 +405,7 @@ def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
         color=alt.Color("nama:N", title=None, scale=alt.Scale(domain=names + ["Nasional"],
                                                                range=palette[:len(names)] + ["#111111"]),
                         legend=alt.Legend(orient="top", columns=4, labelLimit=260)),
-        strokeDash=alt.condition("datum.nama == 'Nasional'", alt.value([5, 4]), alt.value([1, 0])),
+        strokeDash=_when("StrokeDash", "datum.nama == 'Nasional'", [5, 4], [1, 0]),
         tooltip=[alt.Tooltip("nama:N", title="Nama"), alt.Tooltip("tahun:O", title="Tahun"),
                  alt.Tooltip("nilai:Q", title="Nilai", format=",.1f")],
     ).properties(width=250, height=150).facet(facet=alt.Facet("indikator:N", title=None), columns=3)
@@ -348,6 +414,7 @@ def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
 
 # --- impact ---------------------------------------------------------------------------------------
 
+@spec
 def scatter_fit(data: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
                 slope: float | None = None, intercept: float | None = None) -> alt.LayerChart:
     """One point per entity (hover names it) and, when given, the fitted line."""
@@ -364,12 +431,13 @@ def scatter_fit(data: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
     return localized(alt.layer(*layers).properties(height=340))
 
 
+@spec
 def group_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str) -> alt.LayerChart:
     """A value per group (e.g. the average IKM change), negative values in orange."""
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
         x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=value_format)),
-        color=alt.condition(f"datum['{value}'] < 0", alt.value(JINGGA), alt.value(BIRU)),
+        color=_when("Color", f"datum['{value}'] < 0", JINGGA, BIRU),
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=value_format),
                  alt.Tooltip("jumlah:Q", title="Jumlah", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text(f"{value}:Q", format=value_format))

@@ -17,7 +17,7 @@ import streamlit as st
 from data_access import config, db, mart, queries
 from data_access.filters import Filters, Scope
 
-from . import download
+from . import charts, download
 from . import format as fmt
 from .pengguna import Pengguna, halt
 
@@ -279,7 +279,7 @@ def chart_and_table(chart, df, what: str, percent: tuple | list = ()) -> None:
     """A chart with its table (and the table's download) one click away."""
     chart_tab, table_tab = st.tabs(["Grafik", "Tabel"])
     with chart_tab:
-        st.altair_chart(chart, width="stretch")
+        charts.show(chart)
     with table_tab:
         table(df, what, percent)
 
