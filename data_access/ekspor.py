@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -204,7 +205,7 @@ def write_xlsx(sheets: dict[str, Iterable[pd.DataFrame]], keterangan: list[tuple
     book = Workbook(write_only=True)
     columns: dict[str, None] = {}
     for name, frames in sheets.items():
-        sheet = book.create_sheet(name[:31])
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", name)[:31])  # Excel forbids these in a name
         header = False
         for frame in frames:
             if not header:

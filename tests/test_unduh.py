@@ -254,3 +254,10 @@ def test_data_page_explains_every_indicator_and_the_contract(app_env, sqlite_dem
     labels = [e.label for e in at.expander]
     assert any("`pegawai`" in label for label in labels) and any("`survei_kepuasan`" in label for label in labels)
     assert any("keadaan terkini" in m.value for m in at.markdown)
+
+
+def test_xlsx_sheet_names_excel_accepts():
+    data = ekspor.write_xlsx({"Kompetensi per kabupaten/kota [2025]": [pd.DataFrame({"nama": ["A"]})]},
+                             [("Data", "uji")])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Kompetensi per kabupaten-kota -", "Keterangan"]
