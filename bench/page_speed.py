@@ -31,7 +31,6 @@ import multiprocessing
 import os
 import sqlite3
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -130,14 +129,12 @@ class Changes:
     def __init__(self):
         self.turn = 0
         self.position = dict.fromkeys(self.FILTERS, 0)
-        self.lock = threading.Lock()
 
     def next(self) -> tuple[str, int]:
-        with self.lock:
-            kind = self.FILTERS[self.turn % len(self.FILTERS)]
-            self.turn += 1
-            self.position[kind] += 1
-            return kind, self.position[kind]
+        kind = self.FILTERS[self.turn % len(self.FILTERS)]
+        self.turn += 1
+        self.position[kind] += 1
+        return kind, self.position[kind]
 
 
 def filters_of(at) -> dict:

@@ -85,13 +85,15 @@ def scope_of(hak: Hak | None) -> Scope | None:
 
 
 @contextmanager
-def _connect(path: str):
-    """A connection in one transaction (committed on success), always closed."""
+def _connect(path: str, schema: bool = True):
+    """A connection in one transaction (committed on success), always closed. Readers of a
+    store that exists pass schema=False: the tables are there, and creating them is a write."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=10)
     try:
         with con:
-            con.executescript(_SCHEMA)
+            if schema:
+                con.executescript(_SCHEMA)
             yield con
     finally:
         con.close()
@@ -150,7 +152,7 @@ def cari(path: str, email: str | None) -> Hak | None:
     """The grant of one user, read on every run so that a revoke takes effect at once."""
     if not email or not Path(path).exists():
         return None
-    with _connect(path) as con:
+    with _connect(path, schema=False) as con:
         row = con.execute("SELECT * FROM akses_pengguna WHERE email = ?", (normal_email(email),)).fetchone()
     return _row(row) if row else None
 
@@ -167,5 +169,5 @@ def catat_unduhan(path: str, email: str, peran: str, dataset: str, filters: dict
 def log_unduhan(path: str) -> list[tuple]:
     if not Path(path).exists():
         return []
-    with _connect(path) as con:
+    with _connect(path, schema=False) as con:
         return con.execute("SELECT * FROM log_unduhan ORDER BY waktu").fetchall()

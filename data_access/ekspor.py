@@ -51,10 +51,6 @@ TINGKAT = {"provinsi": ("kode_provinsi", "provinsi"), "kabkota": ("kode_kabkota"
            "instansi": ("kode_instansi", "instansi"), "unit": ("kode_unit", "unit kerja")}
 
 
-def _names(column: str) -> str:
-    return {"kode_provinsi": "SELECT kode, nama FROM wilayah", **queries._NAMES}[column]
-
-
 def _pelatihan(column: str):
     def build(scope: Scope, filters: Filters, _: bool):
         clause, params = where(filters, scope)
@@ -70,7 +66,7 @@ def _pelatihan(column: str):
                          coalesce(sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PPPK'), 0)::BIGINT AS pppk,
                          sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PPPK') AS jp_pppk
                   FROM {queries._t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
-            JOIN ({_names(column)}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
+            JOIN ({queries._NAMES[column]}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
     return build
 
 
@@ -85,7 +81,7 @@ def _kompetensi(column: str):
                          sum(jumlah_memenuhi_standar)::BIGINT AS memenuhi_standar, sum(jumlah_jpm) AS jpm_total,
                          sum(jumlah_tanpa_standar)::BIGINT AS tanpa_standar
                   FROM {queries._t('kompetensi_pegawai_sel', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
-            JOIN ({_names(column)}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
+            JOIN ({queries._NAMES[column]}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
     return build
 
 
@@ -97,7 +93,7 @@ def _kepuasan(column: str):
             FROM (SELECT tahun, {column} AS kode, sum(jumlah_responden)::BIGINT AS responden,
                          {queries._ikm_expr()} AS ikm
                   FROM ikm_sel WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) s
-            JOIN ({_names(column)}) n ON n.kode = s.kode ORDER BY n.nama, s.kode""", params
+            JOIN ({queries._NAMES[column]}) n ON n.kode = s.kode ORDER BY n.nama, s.kode""", params
     return build
 
 
@@ -133,11 +129,11 @@ DATASETS["kebutuhan_pelatihan"] = Dataset(
     False, _kebutuhan)
 DATASETS["pns_di_bawah_target"] = Dataset(
     "pns_di_bawah_target", "PNS di bawah 20 JP (per orang)", "NIP, nama, unit, JP tahun ini, JP yang kurang",
-    True, lambda scope, filters, full: queries.sql_pns_di_bawah_target(scope, filters, full))
+    True, queries.sql_pns_di_bawah_target)
 DATASETS["pegawai_di_bawah_standar"] = Dataset(
     "pegawai_di_bawah_standar", "Pegawai di bawah standar kompetensi (per orang)",
     "NIP, nama, unit, kompetensi, level, standar, sudah dilatih", True,
-    lambda scope, filters, full: queries.sql_kebutuhan_per_orang(scope, filters, full))
+    queries.sql_kebutuhan_per_orang)
 
 
 def available(scope: Scope) -> dict[str, Dataset]:

@@ -16,6 +16,7 @@ from .config import setting
 from .filters import ALL, HASH_FUNCS, Filters, Scope, where
 from .mart import run
 
+
 def cached(ttl: int, max_entries: int):
     """st.cache_data keyed on every argument (filters and scopes by their key())."""
     return st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
