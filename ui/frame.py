@@ -19,7 +19,7 @@ from data_access.filters import Filters, Scope
 
 from . import charts, download
 from . import format as fmt
-from .pengguna import Pengguna, halt
+from .pengguna import Pengguna, halt, only_this_page
 
 _STATE = "konteks"
 _URL = "filter_di_tautan"  # the query parameters this session last wrote
@@ -100,6 +100,7 @@ def _prepare_demo(settings: config.Settings) -> None:
 
     data_dir = Path(settings.mart_path).parent
     data_dir.mkdir(parents=True, exist_ok=True)
+    only_this_page()
     st.title("Dasbor Pembinaan ASN")
     with st.status("Menyiapkan data demo untuk pertama kali (sekali saja, kurang dari setengah menit)…",
                    expanded=True) as status:

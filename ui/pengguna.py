@@ -27,11 +27,17 @@ if not log.handlers:
     log.addHandler(_handler)
     log.setLevel(logging.INFO)
 
-def halt() -> None:
-    """End the run after an explanation, for every address of the app. A one-page navigation
-    is registered first: when the entry point stops before st.navigation, Streamlit would
-    otherwise treat pages/ as an old-style app and could run a page script on its own."""
+def only_this_page() -> None:
+    """Register a hidden one-page navigation for a run that shows something other than the
+    pages (an explanation, the first-start progress). Without it, a run that ends before the
+    entry point's st.navigation leaves Streamlit treating pages/ as an old-style app: it lists
+    the page files in the sidebar and can run one on its own, without the frame."""
     st.navigation([st.Page(lambda: None, title="Dasbor Pembinaan ASN", url_path="berhenti")], position="hidden")
+
+
+def halt() -> None:
+    """End the run after an explanation, for every address of the app."""
+    only_this_page()
     st.stop()
 
 
