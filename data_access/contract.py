@@ -12,6 +12,9 @@ the dashboard only ever reads it.
 
 from __future__ import annotations
 
+import functools
+
+import pandas as pd
 import sqlalchemy as sa
 
 from . import reference as ref
@@ -187,3 +190,16 @@ def describe_rule(column: sa.Column) -> str:
     if "max" in info:
         parts.append(f"paling besar {info['max']}")
     return "; ".join(parts)
+
+
+@functools.cache
+def kamus(tabel: str | None = None) -> pd.DataFrame:
+    """The data dictionary: one row per column of every table (with "Tabel"), or of one table
+    (indexed by "Kolom"). Built once per process; callers only read it."""
+    if tabel is not None:
+        whole = kamus()
+        return whole[whole["Tabel"] == tabel].drop(columns="Tabel").set_index("Kolom")
+    return pd.DataFrame([{
+        "Tabel": table.name, "Kolom": c.name, "Tipe": str(c.type).lower(), "Wajib": "ya" if not c.nullable else "",
+        "Kunci": "ya" if c.primary_key else "", "Aturan": describe_rule(c)}
+        for table in metadata.sorted_tables for c in table.columns])

@@ -732,10 +732,11 @@ MIN_STABIL_PEGAWAI = int(setting("MIN_STABIL", "30"))
 @cached(ttl=OPTIONS_TTL, max_entries=2000)
 def entitas(path: str, version: str, scope: Scope, level: str, filters: Filters) -> pd.DataFrame:
     """Entities of a level the user may see (kode, nama, jenis); `in_filter` marks those
-    inside the current region and agency filter: the default set to compare."""
+    inside the current region and agency filter: the default set to compare. Units only
+    inside that filter: some 30.000 units nationally are no list to choose from."""
     column, _, names = TINGKAT[level]
     clause, params = where(filters, scope, year=False, person=False)
-    all_clause, all_params = where(Filters(), scope, year=False, person=False)
+    all_clause, all_params = where(Filters() if level != "unit" else filters, scope, year=False, person=False)
     return run(path, version, f"""
         WITH visible AS (SELECT DISTINCT {column} AS kode FROM {_UNITS} WHERE {all_clause}),
              chosen AS (SELECT DISTINCT {column} AS kode FROM {_UNITS} WHERE {clause})

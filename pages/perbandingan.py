@@ -20,7 +20,7 @@ levels = {"provinsi": "Provinsi", "kabkota": "Kabupaten/kota", "instansi": "Inst
 level = st.segmented_control("Bandingkan", list(levels), format_func=levels.get, default=default_level,
                              key=f"banding_tingkat_{default_level}", required=True)
 options = queries.entitas(k.path, k.version, k.scope, level, f)
-names = dict(zip(options["kode"], options["nama"]))
+names = dict(zip(options["kode"].tolist(), options["nama"].tolist()))
 default = list(options.loc[options["in_filter"], "kode"][:40])
 chosen = st.multiselect(f"{levels[level]} yang dibandingkan", list(names), default=default,
                         format_func=names.get, key=f"banding_pilih_{level}_{'-'.join(default[:3])}",
@@ -55,39 +55,31 @@ shown = pd.DataFrame({
 })
 
 
-def colour(row):
-    """Green at or above the national figure, orange below; IKM by its category."""
-    styles = [""] * len(row)
-    columns = list(row.index)
-    for column, key in (("Cakupan 20 JP", "cakupan"), ("Memenuhi standar", "memenuhi_standar")):
-        value = row[column]
-        if pd.notna(value) and pd.notna(national[key]):
-            styles[columns.index(column)] = ("background-color: #d9f0e3" if value >= national[key]
-                                             else "background-color: #fde3c8")
-    if pd.notna(row["IKM"]):
-        styles[columns.index("IKM")] = {"A": "background-color: #cfe8dc", "B": "background-color: #dbeaf7",
-                                        "C": "background-color: #fde9c9", "D": "background-color: #f4cccc"}[
-            rules.ikm_category(row["IKM"])[0]]
-    return styles
-
-
-styled = shown.style.apply(colour, axis=1).format({
+formats = {
     "ASN": fmt.angka, "Cakupan 20 JP": fmt.persen, "Peringkat cakupan": fmt.angka,
-    "Δ cakupan (poin)": lambda v: fmt.selisih(v), "JP per PNS": lambda v: fmt.angka(v, 1),
-    "Peringkat JP": fmt.angka, "Δ JP": lambda v: fmt.selisih(v),
+    "Δ cakupan (poin)": fmt.selisih, "JP per PNS": lambda v: fmt.angka(v, 1),
+    "Peringkat JP": fmt.angka, "Δ JP": fmt.selisih,
     "Memenuhi standar": fmt.persen, "Peringkat kompetensi": fmt.angka,
-    "Δ memenuhi (poin)": lambda v: fmt.selisih(v), "JPM": lambda v: fmt.persen(v / 100), "Peringkat JPM": fmt.angka,
+    "Δ memenuhi (poin)": fmt.selisih, "JPM": lambda v: fmt.persen(v / 100), "Peringkat JPM": fmt.angka,
     "IKM": lambda v: fmt.angka(v, 2), "Peringkat IKM": fmt.angka, "Δ IKM": lambda v: fmt.selisih(v, 2),
-    "Responden": fmt.angka}, na_rep="–")
+    "Responden": fmt.angka}
+display = shown.copy()
+for column, format_value in formats.items():
+    display[column] = [fmt.KOSONG if pd.isna(v) else format_value(v) for v in shown[column].tolist()]
+# ▲ at or above the national figure, ▼ below: a shape, so it reads without colour.
+for column, key in (("Cakupan 20 JP", "cakupan"), ("Memenuhi standar", "memenuhi_standar")):
+    if pd.notna(national[key]):
+        display[column] += [("" if pd.isna(v) else " ▲" if v >= national[key] else " ▼")
+                            for v in shown[column].tolist()]
 st.subheader(f"Tabel perbandingan {year}")
-st.caption(f"Peringkat di antara yang dibandingkan (1 = terbaik); Δ terhadap {year - 1}. Hijau: setara atau di atas "
-           f"nasional; jingga: di bawahnya. ⚠: kurang dari {queries.MIN_STABIL_PEGAWAI} pegawai atau responden, "
+st.caption(f"Peringkat di antara yang dibandingkan (1 = terbaik); Δ terhadap {year - 1}. ▲ setara atau di atas "
+           f"angka nasional, ▼ di bawahnya; mutu IKM menurut kategori PermenPANRB 14/2017. ⚠: kurang dari {queries.MIN_STABIL_PEGAWAI} pegawai atau responden, "
            "angkanya belum stabil. Baris terakhir: pembanding. Klik satu baris untuk turun satu tingkat.")
 # A table per level and filter, so a drill-down starts the next one unselected; the drill-down
 # callback reads which rows this table shows.
 table_key = f"banding_tabel_{level}_{f.kode_provinsi}_{f.kode_kabkota}_{f.kode_instansi}"
 st.session_state["banding_baris"] = (table_key, level, list(entities["kode"]))
-st.dataframe(styled, hide_index=True, width="stretch", on_select=frame.drill_down, selection_mode="single-row",
+st.dataframe(display, hide_index=True, width="stretch", on_select=frame.drill_down, selection_mode="single-row",
              key=table_key)
 download.buttons("Perbandingan", lambda: shown, k, "unduh_banding")
 

@@ -75,11 +75,8 @@ st.markdown("""
 st.subheader("Kamus data: kontrak data sumber")
 st.caption(f"Versi kontrak {contract.CONTRACT_VERSION}. Penjelasan lengkap dengan contoh: `docs/data-contract.md`. "
            "Dibaca oleh impor, `check`, dan `refresh` dari definisi yang sama.")
-dictionary = pd.DataFrame([{
-    "Tabel": table.name, "Kolom": c.name, "Tipe": str(c.type).lower(), "Wajib": "ya" if not c.nullable else "",
-    "Kunci": "ya" if c.primary_key else "", "Aturan": contract.describe_rule(c)}
-    for table in contract.metadata.sorted_tables for c in table.columns])
+dictionary = contract.kamus()
 for table in contract.metadata.sorted_tables:
     with st.expander(f"`{table.name}` — {table.comment or ''}"):
-        st.table(dictionary[dictionary["Tabel"] == table.name].drop(columns="Tabel").set_index("Kolom"))
+        st.table(contract.kamus(table.name))
 download.buttons("Kamus data", lambda: dictionary, k, "unduh_kamus")

@@ -239,6 +239,23 @@ def test_download_delivers_the_file(server, page, sqlite_demo):
     assert len(got) == len(expected)
 
 
+def test_table_tab_shows_the_table_behind_the_chart(server, page):
+    """frame.chart_and_table draws only the open tab: opening "Tabel" reruns the page and
+    brings the table (with its Unduh menu); "Grafik" brings the chart back."""
+    open_page(page, f"{server}/cakupan-pelatihan?tahun=2025")
+    panel = page.locator("[data-testid=stTabs]").first
+    assert panel.locator("[data-testid=stVegaLiteChart]").count() == 1
+    assert panel.locator("[data-testid=stDataFrame]").count() == 0
+    panel.get_by_role("tab", name="Tabel").click()
+    panel.locator("[data-testid=stDataFrame]").wait_for(timeout=15_000)
+    assert panel.locator("[data-testid=stPopover]").count() == 1
+    assert panel.locator("[data-testid=stVegaLiteChart]").count() == 0
+    panel.get_by_role("tab", name="Grafik").click()
+    panel.locator("[data-testid=stVegaLiteChart]").wait_for(timeout=15_000)
+    assert panel.locator("[data-testid=stDataFrame]").count() == 0
+    assert_healthy(page)
+
+
 def _popover_index(page, heading: str) -> int:
     """The position of the first "Unduh" menu after the text `heading`."""
     return page.evaluate("""(heading) => {

@@ -21,6 +21,15 @@ def new_app(query: dict | None = None) -> AppTest:
     return at.run()
 
 
+def open_tables(at: AppTest) -> AppTest:
+    """Switch every chart-or-table pair to its table (frame.chart_and_table draws only the open
+    tab; AppTest has no tab to click, but the tabs' keys hold the open label)."""
+    keys = [key for key in at.session_state.keys() if key.startswith("tab_")]
+    for key in keys:
+        at.session_state[key] = "Tabel"
+    return at.run() if keys else at
+
+
 def select(at: AppTest, label: str):
     return next(s for s in at.sidebar.selectbox if s.label == label)
 
@@ -173,3 +182,24 @@ def test_first_start_builds_the_demo_with_progress(monkeypatch, tmp_path):
     assert (tmp_path / "data" / "sumber.sqlite").exists()
     at.run()
     assert "ASN dalam pilihan ini" in header_line(at)
+
+
+def test_chart_specs_are_cached_on_their_data():
+    """Builders return a spec cached on the content of their arguments (not on the frame
+    object), with the datasets already in the Arrow form st.vega_lite_chart sends."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from ui import charts
+
+    data = pd.DataFrame({"nama": ["A", "B"], "ikm": [80.0, 70.0]})
+    first = charts.indicator_bars(data, "nama", "ikm", "IKM", ",.2f")
+    again = charts.indicator_bars(data.copy(), "nama", "ikm", "IKM", ",.2f")
+    assert again == first and again.arrow is first.arrow  # equal data, another frame: the cache
+    assert charts.indicator_bars(data.assign(ikm=[80.0, 70.5]), "nama", "ikm", "IKM", ",.2f") != first
+    assert charts.indicator_bars(data, "nama", "ikm", "IKM", ",.1f") != first
+    assert first.arrow.keys() == first["datasets"].keys()
+    for name, rows in first["datasets"].items():
+        assert pa.ipc.open_stream(first.arrow[name]).read_all().to_pylist() == rows
+    first["title"] = "diubah"  # a caller's change stays with its copy
+    assert "title" not in charts.indicator_bars(data, "nama", "ikm", "IKM", ",.2f")

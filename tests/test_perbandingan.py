@@ -32,6 +32,10 @@ def test_ranks_changes_and_reference_rows_equal_raw_rows(demo):
     options = queries.entitas(path, version, ALL, "kabkota", f)
     codes = tuple(options.loc[options["in_filter"], "kode"])
     assert codes and all(c.startswith("32") for c in codes)
+    assert not options["in_filter"].all()  # other regions' kab/kota can be added
+    units = queries.entitas(path, version, ALL, "unit", f)  # units: only those inside the filter
+    assert len(units) and units["in_filter"].all()
+    assert len(units) < len(queries.entitas(path, version, ALL, "unit", Filters(tahun=2025)))
     table, trend = queries.banding(path, version, ALL, f, "kabkota", codes)
     rows = table[table["jenis"] != "pembanding"].set_index("kode")
     now = coverage(pns[(pns["tahun"] == 2025) & pns["kode_kabkota"].isin(codes)])
@@ -67,6 +71,12 @@ def test_page_renders_with_reference_rows(app_env):
     shown = at.dataframe[0].value
     assert list(shown["Nama"].tail(2)) == ["Wilayah/instansi terpilih", "Nasional"]
     assert len(shown) > 10
+
+    def percent(text: str) -> float:
+        return float(text.split("%")[0].replace(".", "").replace(",", "."))
+    national = percent(shown["Cakupan 20 JP"].iloc[-1])
+    marks = {percent(v) - national: v[-1] for v in shown["Cakupan 20 JP"] if v != "–"}
+    assert {m for d, m in marks.items() if d > 0.1} == {"▲"} and {m for d, m in marks.items() if d < -0.1} == {"▼"}
     [b for b in at.button if b.label.startswith("Indonesia")][0].click().run()
     assert next(s for s in at.sidebar.selectbox if s.label == "Provinsi").value == ""
     assert not at.exception

@@ -20,7 +20,7 @@ from ui import format as fmt
 
 from .expected import ADMIN, mart_query, source_table
 from .test_akses import app_as
-from .test_frame import PAGES, REPO, new_app
+from .test_frame import PAGES, REPO, new_app, open_tables
 
 CSV_ID, CSV_INT, XLSX = (label for label, _, _ in ekspor.FORMAT.values())
 
@@ -57,7 +57,7 @@ def find_table(at, column: str) -> int:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_table_has_its_downloads_with_defined_columns(app_env, files, page):
     at = new_app({"tahun": "2025"})
-    at.switch_page(f"pages/{page}.py").run()
+    open_tables(at.switch_page(f"pages/{page}.py").run())
     assert not at.exception
     labels = [b.label for b in at.download_button]
     assert labels.count(CSV_ID) == labels.count(CSV_INT) == labels.count(XLSX) >= len(at.dataframe) > 0, page
@@ -71,7 +71,7 @@ def test_every_table_has_its_downloads_with_defined_columns(app_env, files, page
 
 def test_csv_holds_the_figures_on_screen(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
-    at.switch_page("pages/pelatihan.py").run()
+    open_tables(at.switch_page("pages/pelatihan.py").run())
     i = find_table(at, "Mencapai 20 JP")
     screen = at.dataframe[i].value
     name, data = files(buttons_under(at, CSV_ID, i))
@@ -103,7 +103,7 @@ def test_the_full_data_not_the_rows_shown(app_env, files, sqlite_demo):
 
 def test_xlsx_has_the_table_and_the_keterangan(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
-    at.switch_page("pages/pelatihan.py").run()
+    open_tables(at.switch_page("pages/pelatihan.py").run())
     i = find_table(at, "Mencapai 20 JP")
     name, data = files(buttons_under(at, XLSX, i))
     assert name.endswith(".xlsx")
@@ -138,7 +138,7 @@ def choose(at, kind: str, title: str):
 
 def test_export_page_dataset_equals_the_page_figures(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
-    at.switch_page("pages/pelatihan.py").run()
+    open_tables(at.switch_page("pages/pelatihan.py").run())
     screen = at.dataframe[find_table(at, "Mencapai 20 JP")].value.set_index("Kode")
     at.switch_page("pages/unduh.py").run()
     choose(at, "Agregat", "Cakupan pelatihan per kabupaten/kota")

@@ -8,11 +8,14 @@ wherever the chart is rendered.
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
+from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from .format import BULAN, BULAN_SINGKAT
 
@@ -39,43 +42,81 @@ def localized(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 # part of a page's rerun. Every public builder below is wrapped: it returns the finished
 # Vega-Lite spec (data inline), cached on its arguments, and `show` renders it. The tests
 # set VALIDATE, so every spec any test builds (pages included) is checked against the schema.
+#
+# The cache is this process's own, keyed on the arguments' content (`_fingerprint`): st.cache_data
+# hashes a data frame row by row (1,5 ms for a 38-row frame, five times the JSON below) and copies
+# the spec back out on every hit. A spec depends only on the data passed in, so users who pass
+# the same data share it and nothing of one scope reaches another.
 
 VALIDATE = False
 # Altair also validates every schema object as it is built ("debug mode"): off, except in tests.
 alt.utils.schemapi.disable_debug_mode()
+CACHE_SIZE = 2000
 
 
 class Spec(dict):
-    """A finished Vega-Lite spec; `to_dict()` for symmetry with Altair charts."""
+    """A finished Vega-Lite spec; `to_dict()` for symmetry with Altair charts. `arrow` holds its
+    datasets already serialised the way st.vega_lite_chart sends them (Arrow IPC)."""
+
+    arrow: dict[str, bytes] = {}
 
     def to_dict(self) -> dict:
         return self
 
 
-_BUILDERS: dict = {}
-_TRANSFORMER_LOCK = threading.Lock()  # Altair's data transformer setting is global
+_SPECS: OrderedDict[bytes, Spec] = OrderedDict()
+_LOCK = threading.Lock()  # guards _SPECS and Altair's data transformer setting, which is global
 
 
-@st.cache_data(max_entries=2000, show_spinner=False)
-def _spec(name: str, args: tuple, kwargs: dict) -> dict:
-    chart = _BUILDERS[name](*args, **kwargs)
-    with _TRANSFORMER_LOCK, alt.data_transformers.disable_max_rows():
-        return chart.to_dict(validate=VALIDATE)
+def _build(builder, args: tuple, kwargs: dict) -> Spec:
+    chart = builder(*args, **kwargs)
+    with _LOCK, alt.data_transformers.disable_max_rows():
+        built = Spec(chart.to_dict(validate=VALIDATE))
+    built.arrow = {name: dataframe_util.convert_anything_to_arrow_bytes(rows)
+                   for name, rows in built.get("datasets", {}).items()}
+    return built
+
+
+def _fingerprint(value) -> str:
+    """The value's content as text: frames as JSON with their dtypes, the rest by repr (the
+    builders take frames, strings, numbers, None)."""
+    if isinstance(value, pd.DataFrame):
+        return repr((value.to_json(orient="split", index=False, date_format="iso", double_precision=15),
+                     tuple(map(str, value.dtypes))))
+    return repr(value)
 
 
 def spec(builder):
     """Decorator: the builder returns its cached, finished spec instead of an Altair chart."""
-    _BUILDERS[builder.__name__] = builder
 
     @functools.wraps(builder)
     def wrapper(*args, **kwargs) -> Spec:
-        return Spec(_spec(builder.__name__, args, kwargs))
+        parts = [builder.__qualname__, *map(_fingerprint, args),
+                 *(f"{k}={_fingerprint(v)}" for k, v in sorted(kwargs.items()))]
+        key = hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).digest()
+        with _LOCK:
+            found = _SPECS.get(key)
+            if found is not None:
+                _SPECS.move_to_end(key)
+        if found is None:
+            found = _build(builder, args, kwargs)
+            with _LOCK:
+                _SPECS[key] = found
+                while len(_SPECS) > CACHE_SIZE:
+                    _SPECS.popitem(last=False)
+        copy = Spec(found)  # callers may change the top level (tests do); the cached one stays
+        copy.arrow = found.arrow
+        return copy
     return wrapper
 
 
 def show(chart: Spec, **kwargs):
-    """Render a spec full width (keyword arguments go to st.vega_lite_chart: key, on_select…)."""
-    return st.vega_lite_chart(spec=chart, width="stretch", **kwargs)
+    """Render a spec full width (keyword arguments go to st.vega_lite_chart: key, on_select…),
+    its datasets as the Arrow bytes made when the spec was built."""
+    wire = dict(chart)
+    if chart.arrow:
+        wire["datasets"] = chart.arrow
+    return st.vega_lite_chart(spec=wire, width="stretch", **kwargs)
 
 
 # Tile-grid map: one equal square per province on a rough geographic grid (column, row).

@@ -277,12 +277,15 @@ def table(df, what: str | None, percent: tuple | list = (), decimals: int = 1, f
 
 
 def chart_and_table(chart, df, what: str, percent: tuple | list = ()) -> None:
-    """A chart with its table (and the table's download) one click away."""
-    chart_tab, table_tab = st.tabs(["Grafik", "Tabel"])
-    with chart_tab:
-        charts.show(chart)
-    with table_tab:
-        table(df, what, percent)
+    """A chart with its table (and the table's download) one click away. Only the open tab is
+    drawn: switching reruns the page, which then builds the other one."""
+    chart_tab, table_tab = st.tabs(["Grafik", "Tabel"], key=f"tab_{download.slug(what)}", on_change="rerun")
+    if table_tab.open:
+        with table_tab:
+            table(df, what, percent)
+    else:
+        with chart_tab:
+            charts.show(chart)
 
 
 def partial_year_note(k: Konteks) -> bool:
