@@ -26,10 +26,6 @@ class Scope:
     def is_all(self) -> bool:
         return not self.wilayah and not self.instansi
 
-    def key(self) -> tuple:
-        """What cache keys use: every field, the sets in a fixed order."""
-        return tuple(sorted(self.wilayah)), tuple(sorted(self.instansi)), self.lihat_orang, self.nip_penuh
-
 
 ALL = Scope()
 
@@ -60,10 +56,6 @@ class Filters:
     def has_person_filter(self) -> bool:
         return any(getattr(self, name) is not None for name in PERSON_FILTERS)
 
-    def key(self) -> tuple:
-        """What cache keys use: every field, in order."""
-        return tuple(getattr(self, f.name) for f in fields(self))
-
     def active(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
@@ -71,11 +63,6 @@ class Filters:
 # Filters that describe the employee rather than where they work: they do not apply to
 # facts about service units (satisfaction surveys).
 PERSON_FILTERS = ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")
-
-
-# Streamlit hashes other objects by pickling them, which costs more than most cached
-# lookups: caches key filters and scopes by their `key()` instead (queries.cached).
-HASH_FUNCS = {Filters: Filters.key, Scope: Scope.key}
 
 
 def where(f: Filters, scope: Scope = ALL, *, year: bool = True, person: bool = True,

@@ -8,6 +8,7 @@ old version. No restart is needed.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ class MartInfo:
         return list(range(self.tahun_awal, self.tahun_akhir + 1))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@functools.lru_cache(maxsize=4)  # MartInfo is frozen: every session may share it
 def _info(path: str, mart_version: str) -> MartInfo:
     meta = dict(run(path, mart_version, "SELECT kunci, nilai FROM meta").values.tolist())
     per = meta.get("data_per") or None

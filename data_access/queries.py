@@ -1,25 +1,43 @@
 """Named datasets the pages ask for. Pages contain no SQL; every query lives here.
 
 Each function takes the mart's path and version, the access scope and the
-filters, and returns a small DataFrame or value. Results are cached with
-`st.cache_data`, keyed on all of those arguments: a refreshed mart (new version)
+filters, and returns a small DataFrame or value. Results are cached in the process
+for every session, keyed on all of those arguments: a refreshed mart (new version)
 or another scope never meets a cached answer made for something else.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+
+import cachetools
 import pandas as pd
-import streamlit as st
 
 from . import reference as ref
 from .config import setting
-from .filters import ALL, HASH_FUNCS, Filters, Scope, where
+from .filters import ALL, Filters, Scope, where
 from .mart import run
 
 
 def cached(ttl: int, max_entries: int):
-    """st.cache_data keyed on every argument (filters and scopes by their key())."""
-    return st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=False, hash_funcs=HASH_FUNCS)
+    """Memoise a query for `ttl` seconds, keyed on every argument (scopes and filters are frozen,
+    so they hash by value). A hit is a dictionary lookup: st.cache_data would hash each argument
+    through inspect and pickle, and unpickle the answer, on every call (a page makes 15 to 25).
+    Callers get their own shallow copy of a frame or list; pandas' copy-on-write keeps the
+    cached one intact whatever they do to it."""
+    def decorate(query):
+        memo = cachetools.cached(cachetools.TTLCache(max_entries, ttl), lock=threading.Lock())(query)
+
+        @functools.wraps(query)
+        def answer(*args, **kwargs):
+            value = memo(*args, **kwargs)
+            if isinstance(value, (pd.DataFrame, pd.Series)):
+                return value.copy(deep=False)
+            return list(value) if isinstance(value, list) else value
+        answer.clear = memo.cache_clear
+        return answer
+    return decorate
 
 
 FIGURE_TTL = 15 * 60  # figures: the mart can be refreshed at any time

@@ -73,8 +73,9 @@ for column, key in (("Cakupan 20 JP", "cakupan"), ("Memenuhi standar", "memenuhi
                             for v in shown[column].tolist()]
 st.subheader(f"Tabel perbandingan {year}")
 st.caption(f"Peringkat di antara yang dibandingkan (1 = terbaik); Δ terhadap {year - 1}. ▲ setara atau di atas "
-           f"angka nasional, ▼ di bawahnya; mutu IKM menurut kategori PermenPANRB 14/2017. ⚠: kurang dari {queries.MIN_STABIL_PEGAWAI} pegawai atau responden, "
-           "angkanya belum stabil. Baris terakhir: pembanding. Klik satu baris untuk turun satu tingkat.")
+           f"angka nasional, ▼ di bawahnya; mutu IKM menurut kategori PermenPANRB 14/2017. ⚠: kurang dari "
+           f"{queries.MIN_STABIL_PEGAWAI} pegawai atau responden, angkanya belum stabil. Baris terakhir: pembanding. "
+           "Klik satu baris untuk turun satu tingkat.")
 # A table per level and filter, so a drill-down starts the next one unselected; the drill-down
 # callback reads which rows this table shows.
 table_key = f"banding_tabel_{level}_{f.kode_provinsi}_{f.kode_kabkota}_{f.kode_instansi}"

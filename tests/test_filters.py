@@ -42,3 +42,26 @@ def test_where_runs_on_the_mart(sqlite_demo, filters, scope, options, sql, param
         assert count == 0  # bound as a value: matches nothing, injects nothing
     else:
         assert 0 < count < total
+
+
+def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
+    """Query answers are cached per process for every session: another scope or filter never
+    meets them, and what one page does to its copy never reaches the next caller."""
+    from data_access import mart, queries
+
+    _, path = sqlite_demo
+    path, version = str(path), mart.version(str(path))
+    f = Filters(tahun=2025)
+    first = queries.cakupan_per_wilayah(path, version, Scope(), f)
+    jabar = queries.cakupan_per_wilayah(path, version, Scope(wilayah=frozenset({"32"})), f)
+    assert len(first) > 1 and list(jabar["kode"]) == ["32"]
+    original = first.copy()
+    first["cakupan"] = 0.0  # a page changing its answer
+    first["baru"] = 1
+    first.loc[0, "nama"] = "diubah"
+    again = queries.cakupan_per_wilayah(path, version, Scope(), f)
+    assert again is not first
+    assert again.equals(original)
+    options = queries.filter_options(path, version, Scope(), f, "kode_provinsi")
+    options.clear()
+    assert queries.filter_options(path, version, Scope(), f, "kode_provinsi")
