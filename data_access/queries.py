@@ -21,21 +21,28 @@ from .mart import run
 
 
 def cached(ttl: int, max_entries: int):
-    """Memoise a query for `ttl` seconds, keyed on every argument (scopes and filters are frozen,
-    so they hash by value). A hit is a dictionary lookup: st.cache_data would hash each argument
-    through inspect and pickle, and unpickle the answer, on every call (a page makes 15 to 25).
-    Callers get their own shallow copy of a frame or list; pandas' copy-on-write keeps the
-    cached one intact whatever they do to it."""
+    """Memoise a query `(path, version, ...)` for `ttl` seconds, keyed on every argument (scopes
+    and filters are frozen, so they hash by value). A hit is a dictionary lookup: st.cache_data
+    would hash each argument through inspect and pickle, and unpickle the answer, on every call
+    (a page makes 15 to 25). Answers for an earlier mart are dropped once the refreshed one is
+    asked for. Callers get their own shallow copy of a frame or list; pandas' copy-on-write keeps
+    the cached one intact whatever they do to it."""
     def decorate(query):
-        memo = cachetools.cached(cachetools.TTLCache(max_entries, ttl), lock=threading.Lock())(query)
+        lock = threading.Lock()
+        memo = cachetools.cached(cachetools.TTLCache(max_entries, ttl), lock=lock)(query)
+        mart_asked = [None]
 
         @functools.wraps(query)
-        def answer(*args, **kwargs):
-            value = memo(*args, **kwargs)
+        def answer(path: str, version: str, *args, **kwargs):
+            if mart_asked[0] != (path, version):
+                with lock:
+                    memo.cache.clear()
+                    mart_asked[0] = (path, version)
+            value = memo(path, version, *args, **kwargs)
             if isinstance(value, (pd.DataFrame, pd.Series)):
                 return value.copy(deep=False)
             return list(value) if isinstance(value, list) else value
-        answer.clear = memo.cache_clear
+        answer.clear, answer.cache = memo.cache_clear, memo.cache
         return answer
     return decorate
 

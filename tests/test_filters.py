@@ -52,6 +52,7 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     _, path = sqlite_demo
     path, version = str(path), mart.version(str(path))
     f = Filters(tahun=2025)
+    queries.cakupan_per_wilayah.clear()
     first = queries.cakupan_per_wilayah(path, version, Scope(), f)
     jabar = queries.cakupan_per_wilayah(path, version, Scope(wilayah=frozenset({"32"})), f)
     assert len(first) > 1 and list(jabar["kode"]) == ["32"]
@@ -65,3 +66,7 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     options = queries.filter_options(path, version, Scope(), f, "kode_provinsi")
     options.clear()
     assert queries.filter_options(path, version, Scope(), f, "kode_provinsi")
+    # A refreshed mart (another version) drops the answers made for the earlier one.
+    assert len(queries.cakupan_per_wilayah.cache) == 2
+    queries.cakupan_per_wilayah(path, version + "-baru", Scope(), f)
+    assert [key[1] for key in queries.cakupan_per_wilayah.cache] == [version + "-baru"]
