@@ -25,8 +25,8 @@ def cached(ttl: int, max_entries: int):
     and filters are frozen, so they hash by value). A hit is a dictionary lookup: st.cache_data
     would hash each argument through inspect and pickle, and unpickle the answer, on every call
     (a page makes 15 to 25). Answers for an earlier mart are dropped once the refreshed one is
-    asked for. Callers get their own shallow copy of a frame or list; pandas' copy-on-write keeps
-    the cached one intact whatever they do to it."""
+    asked for. Callers get their own copy (`_own`); pandas' copy-on-write keeps the cached one
+    intact whatever they do to it."""
     def decorate(query):
         lock = threading.Lock()
         memo = cachetools.cached(cachetools.TTLCache(max_entries, ttl), lock=lock)(query)
@@ -38,13 +38,23 @@ def cached(ttl: int, max_entries: int):
                 with lock:
                     memo.cache.clear()
                     mart_asked[0] = (path, version)
-            value = memo(path, version, *args, **kwargs)
-            if isinstance(value, (pd.DataFrame, pd.Series)):
-                return value.copy(deep=False)
-            return list(value) if isinstance(value, list) else value
+            return _own(memo(path, version, *args, **kwargs))
         answer.clear, answer.cache = memo.cache_clear, memo.cache
         return answer
     return decorate
+
+
+def _own(value):
+    """The caller's own copy of a cached answer: frames shallow (copy-on-write does the rest),
+    a list as a new list of its (immutable) items, a tuple (a frame and its label, two frames)
+    item by item."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, tuple):
+        return tuple(map(_own, value))
+    return value
 
 
 FIGURE_TTL = 15 * 60  # figures: the mart can be refreshed at any time
@@ -366,7 +376,7 @@ def cakupan_nasional(path: str, version: str, filters: Filters) -> float | None:
     national = filters.without_place()
     clause, params = where(national)
     value = run(path, version, f"""SELECT sum(jumlah_capai_target) / nullif(sum(jumlah_pegawai), 0)
-        FROM {_t('pelatihan_tahun', filters)} WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
+        FROM {_t('pelatihan_tahun', national)} WHERE jenis_asn = 'PNS' AND {clause}""", params).iloc[0, 0]
     return None if pd.isna(value) else float(value)
 
 

@@ -29,14 +29,12 @@ fit = statistik.hubungan(pairs["cakupan"], pairs["ikm_sesudah"])
 if fit is None:
     frame.empty_state(f"Terlalu sedikit {label} yang punya cakupan {year - 1} dan IKM {year} "
                       f"({len(pairs)}; perlu paling sedikit {statistik.MIN_ENTITAS}) untuk menarik garis.")
-    if not pairs.empty:
-        frame.chart_and_table(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
-                                                 f"IKM {year}"), per_entity, f"Cakupan dan IKM per {label}",
-                              percent_columns)
-else:
+if not pairs.empty:  # the points, and the fitted line when there is one
+    line = () if fit is None else (fit.kemiringan, fit.intersep)
     frame.chart_and_table(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
-                                             f"IKM {year}", fit.kemiringan, fit.intersep),
+                                             f"IKM {year}", *line),
                           per_entity, f"Cakupan dan IKM per {label}", percent_columns)
+if fit is not None:
     cols = st.columns(3)
     per10 = fit.kemiringan / 10
     cols[0].metric(f"Jumlah {label}", fmt.angka(fit.n), border=True)

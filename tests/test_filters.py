@@ -63,6 +63,11 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     again = queries.cakupan_per_wilayah(path, version, Scope(), f)
     assert again is not first
     assert again.equals(original)
+    table, trend = queries.banding(path, version, Scope(), f, "provinsi", ("32", "35"))
+    table["cakupan"] = 0.0  # answers that come as a tuple of frames are the caller's too
+    trend.loc[0, "nama"] = "diubah"
+    again_table, again_trend = queries.banding(path, version, Scope(), f, "provinsi", ("32", "35"))
+    assert not (again_table["cakupan"] == 0.0).all() and "diubah" not in set(again_trend["nama"])
     options = queries.filter_options(path, version, Scope(), f, "kode_provinsi")
     options.clear()
     assert queries.filter_options(path, version, Scope(), f, "kode_provinsi")

@@ -27,6 +27,7 @@ if not log.handlers:
     log.addHandler(_handler)
     log.setLevel(logging.INFO)
 
+
 def only_this_page() -> None:
     """Register a hidden one-page navigation for a run that shows something other than the
     pages (an explanation, the first-start progress). Without it, a run that ends before the
@@ -145,5 +146,5 @@ def sidebar(p: Pengguna) -> None:
     else:
         box.caption(":material/lock_open: Tanpa login (AUTH_DISABLED=1): sebagai eksekutif.")
         st.warning("**Login dimatikan (AUTH_DISABLED=1).** Siapa pun yang membuka alamat ini melihat angka "
-                 "seluruh Indonesia. Daftar orang per orang tidak ditampilkan. Atur login di "
-                 "`.streamlit/secrets.toml` sebelum dasbor dibuka lebih luas.", icon=":material/lock_open:")
+                   "seluruh Indonesia. Daftar orang per orang tidak ditampilkan. Atur login di "
+                   "`.streamlit/secrets.toml` sebelum dasbor dibuka lebih luas.", icon=":material/lock_open:")
