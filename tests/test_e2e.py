@@ -246,13 +246,14 @@ def test_table_tab_shows_the_table_behind_the_chart(server, page):
     panel = page.locator("[data-testid=stTabs]").first
     assert panel.locator("[data-testid=stVegaLiteChart]").count() == 1
     assert panel.locator("[data-testid=stDataFrame]").count() == 0
+    # Each switch reruns the page; the other tab's element leaves once that rerun is done.
     panel.get_by_role("tab", name="Tabel").click()
     panel.locator("[data-testid=stDataFrame]").wait_for(timeout=15_000)
+    panel.locator("[data-testid=stVegaLiteChart]").wait_for(state="detached", timeout=15_000)
     assert panel.locator("[data-testid=stPopover]").count() == 1
-    assert panel.locator("[data-testid=stVegaLiteChart]").count() == 0
     panel.get_by_role("tab", name="Grafik").click()
     panel.locator("[data-testid=stVegaLiteChart]").wait_for(timeout=15_000)
-    assert panel.locator("[data-testid=stDataFrame]").count() == 0
+    panel.locator("[data-testid=stDataFrame]").wait_for(state="detached", timeout=15_000)
     assert_healthy(page)
 
 
