@@ -184,6 +184,34 @@ def test_first_start_builds_the_demo_with_progress(monkeypatch, tmp_path):
     assert "ASN dalam pilihan ini" in header_line(at)
 
 
+def test_first_start_cut_short_leaves_no_half_source(monkeypatch, tmp_path):
+    """A first start stopped halfway (the tab closed stops the run) must not leave a half
+    source that the next start would build a mart from: that mart is not marked as demo, and
+    the dashboard would refuse to run on it."""
+    from data_access import demo
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("MART_PATH", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DEMO_PEGAWAI", "300")
+    real = demo.generate
+
+    def cut_short(engine, progress=None, **kwargs):
+        def stop(step, fraction):
+            if fraction > 0.2:
+                raise RuntimeError("dihentikan")
+        real(engine, progress=stop, **kwargs)
+
+    monkeypatch.setattr(demo, "generate", cut_short)
+    new_app()
+    assert not (tmp_path / "data" / "sumber.sqlite").exists()
+    monkeypatch.setattr(demo, "generate", real)
+    at = new_app()
+    assert not at.exception and not at.error
+    at.run()
+    assert "ASN dalam pilihan ini" in header_line(at)
+
+
 def test_chart_specs_are_cached_on_their_data():
     """Builders return a spec cached on the content of their arguments (not on the frame
     object), with the datasets already in the Arrow form st.vega_lite_chart sends."""

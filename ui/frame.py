@@ -9,6 +9,7 @@ options the mart offers for this user, so a crafted URL cannot inject anything.
 from __future__ import annotations
 
 import fcntl
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,10 +114,17 @@ def _prepare_demo(settings: config.Settings) -> None:
             source = Path(settings.default_database_url.removeprefix("sqlite:///"))
             try:
                 if not source.exists():
-                    engine = db.make_engine(settings.database_url, create_sqlite_dir=True)
-                    demo.generate(engine, n_pegawai=settings.demo_pegawai, progress=lambda step, f: bar.progress(
-                        0.6 * f, text=f"Membuat data demo: {step}"))
-                    engine.dispose()
+                    # Written beside and renamed once complete: a first start cut short (the tab
+                    # closed, the server stopped) leaves no half source for the next to refresh.
+                    partial = source.with_name(f"{source.name}.baru")
+                    partial.unlink(missing_ok=True)
+                    engine = db.make_engine(f"sqlite:///{partial}", create_sqlite_dir=True)
+                    try:
+                        demo.generate(engine, n_pegawai=settings.demo_pegawai, progress=lambda step, f: bar.progress(
+                            0.6 * f, text=f"Membuat data demo: {step}"))
+                    finally:
+                        engine.dispose()
+                    os.replace(partial, source)
                 refresh.refresh(settings.database_url, settings.mart_path, progress=lambda step, f: bar.progress(
                     0.6 + 0.4 * f, text=f"Membangun mart analitik: {step}"))
             except db.SourceError as exc:
