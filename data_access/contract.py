@@ -4,6 +4,8 @@ docs/data-contract.md documents it for people; the importer, `check`, the demo
 generator and the refresh all read these definitions. Column rules the database
 cannot express (allowed values, patterns, ranges, references) sit in each
 column's `info` so that the validator and the documentation share one source.
+Quantities that are summed (JP) are exact decimals (`sa.Numeric`), never binary
+floating point: DOMAIN.md section 11.
 
 References between tables are checked by the validator rather than declared as
 database foreign keys: a production source is the agency's own database, and
@@ -97,7 +99,10 @@ riwayat_pelatihan = sa.Table(
     sa.Column("penyelenggara", sa.String(150)),
     sa.Column("tanggal_mulai", sa.Date, nullable=False),
     sa.Column("tanggal_selesai", sa.Date, nullable=False),
-    sa.Column("jp", sa.Double, nullable=False, info={"min_exclusive": 0, "max": 2000}),
+    # Exact decimals with two places: JP are summed against the 20 JP target, and ten 1,7 JP
+    # sessions plus 3 JP must make 20 JP exactly, which binary floating point does not.
+    sa.Column("jp", sa.Numeric(8, 2), nullable=False,
+              info={"min_exclusive": 0, "max": 2000, "max_decimals": 2}),
     sa.Column("kelompok_kompetensi", sa.String(16), nullable=False,
               info=_allowed(ref.KELOMPOK_KOMPETENSI)),
     sa.Column("kode_kompetensi", KODE, info={"ref": "kompetensi.kode"}),
@@ -189,6 +194,8 @@ def describe_rule(column: sa.Column) -> str:
         parts.append(f"lebih dari {info['min_exclusive']}")
     if "max" in info:
         parts.append(f"paling besar {info['max']}")
+    if "max_decimals" in info:
+        parts.append(f"paling banyak {info['max_decimals']} angka di belakang koma")
     return "; ".join(parts)
 
 

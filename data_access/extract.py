@@ -4,6 +4,14 @@ SQLite and PostgreSQL are read through their Arrow-native (ADBC) drivers, which
 deliver columnar batches several times faster than Python row objects; other
 databases stream rows through SQLAlchemy. Either way DuckDB scans the batches
 directly, so no table is ever held whole in Python.
+
+Exact decimals (`sa.Numeric`, the JP) become DuckDB `DECIMAL(p,s)` of the column.
+SQLite stores NUMERIC as REAL (or as INTEGER for whole values, in the same column),
+PostgreSQL's Arrow driver hands NUMERIC over as opaque text: both travel as double
+precision, which holds every value of up to 15 significant digits to well within
+half a unit of its last decimal, and the cast to DECIMAL in DuckDB rounds to the
+nearest (1,7 stored as 1,69999... becomes 1,70 exactly). The SQLAlchemy path sends
+them as text, exact whatever the source column's type.
 """
 
 from __future__ import annotations
@@ -19,9 +27,11 @@ from . import db
 
 STREAM_ROWS = 100_000
 
+# In SQLAlchemy a Float (and Double) is a kind of Numeric: floats are matched here, exact
+# decimals after them (is_decimal).
 _DUCK_TYPE = {
     sa.String: "VARCHAR", sa.Text: "VARCHAR", sa.Date: "DATE", sa.SmallInteger: "INTEGER",
-    sa.Integer: "BIGINT", sa.BigInteger: "BIGINT", sa.Double: "DOUBLE",
+    sa.Integer: "BIGINT", sa.BigInteger: "BIGINT", sa.Float: "DOUBLE",
 }
 # SQLite's Arrow driver guesses a column's type from its first rows, so a column that
 # starts with NULLs travels with a stand-in that no valid value can take.
@@ -32,7 +42,19 @@ def duck_type(column: sa.Column) -> str:
     for py_type, name in _DUCK_TYPE.items():
         if isinstance(column.type, py_type):
             return name
+    if is_decimal(column):
+        return f"DECIMAL({column.type.precision},{column.type.scale})"
     return "VARCHAR"
+
+
+def is_decimal(column: sa.Column) -> bool:
+    """An exact decimal column (sa.Numeric with its precision and scale, not a Float).
+
+    The contract's decimals have at most 15 digits, so that the Arrow drivers can carry
+    them as double precision (module docstring)."""
+    t = column.type
+    return (isinstance(t, sa.Numeric) and not isinstance(t, sa.Float)
+            and t.precision is not None and t.scale is not None)
 
 
 def _is_text(column: sa.Column) -> bool:
@@ -74,7 +96,15 @@ def _batches(conn: sa.Connection, arrow_conn, table: sa.Table, cols: list[sa.Col
     if arrow_conn is not None:
         exprs = []
         for c in cols:
-            expr = f"CAST({q(c.name)} AS TEXT)" if as_text else q(c.name)
+            if as_text:
+                expr = f"CAST({q(c.name)} AS TEXT)"
+            elif is_decimal(c):
+                # One Arrow type for the whole column (SQLite mixes INTEGER and REAL in a
+                # NUMERIC column; PostgreSQL's NUMERIC arrives as opaque text otherwise).
+                kind = "REAL" if conn.dialect.name == "sqlite" else "DOUBLE PRECISION"
+                expr = f"CAST({q(c.name)} AS {kind})"
+            else:
+                expr = q(c.name)
             if sentinel and (as_text or (c.nullable and not c.primary_key)):
                 stand_in = repr(_NULL_TEXT) if as_text or _is_text(c) else _NULL_NUMBER
                 expr = f"COALESCE({expr}, {stand_in})"
@@ -82,11 +112,14 @@ def _batches(conn: sa.Connection, arrow_conn, table: sa.Table, cols: list[sa.Col
         cursor = arrow_conn.cursor()
         cursor.execute(f"SELECT {', '.join(exprs)} FROM {q(table.name)}")
         return cursor.fetch_record_batch(), cursor
-    # Other databases: stream rows through SQLAlchemy; dates travel as ISO text.
-    schema = pa.schema([(c.name, pa.string() if as_text or _is_text(c) else
+    # Other databases: stream rows through SQLAlchemy; dates and exact decimals travel as
+    # text (a decimal's text is exact, and a source column declared otherwise, e.g. DOUBLE,
+    # would reach Python as a float that Arrow refuses to take as a decimal).
+    def cast_to_text(c):
+        return as_text or isinstance(c.type, sa.Date) or is_decimal(c)
+    schema = pa.schema([(c.name, pa.string() if cast_to_text(c) or _is_text(c) else
                          pa.float64() if duck_type(c) == "DOUBLE" else pa.int64()) for c in cols])
-    select = sa.select(*[sa.cast(c, sa.String).label(c.name)
-                         if as_text or isinstance(c.type, sa.Date) else c for c in cols])
+    select = sa.select(*[sa.cast(c, sa.String).label(c.name) if cast_to_text(c) else c for c in cols])
     result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(select)
 
     def gen():
@@ -116,9 +149,13 @@ def copy_table(conn: sa.Connection, arrow_conn, duck: duckdb.DuckDBPyConnection,
     for c in cols:
         if sentinel and (as_text or (c.nullable and not c.primary_key)):
             stand_in = repr(_NULL_TEXT) if as_text or _is_text(c) else _NULL_NUMBER
-            exprs.append(f'NULLIF("{c.name}", {stand_in})')
+            expr = f'NULLIF("{c.name}", {stand_in})'
         else:
-            exprs.append(f'"{c.name}"')
+            expr = f'"{c.name}"'
+        if is_decimal(c) and not as_text:
+            # Double or text to DECIMAL(p,s): DuckDB rounds to the nearest unit of the scale.
+            expr = f"CAST({expr} AS {duck_type(c)})"
+        exprs.append(expr)
     reader, cursor = _batches(conn, arrow_conn, table, cols, as_text, sentinel)  # noqa: F841
     try:
         duck.execute(f"INSERT INTO {target} SELECT {', '.join(exprs)} FROM reader")

@@ -5,12 +5,17 @@ or semicolon separated) and/or XLSX workbooks with one sheet per table. Every
 file is read and every rule checked before anything is written; on any problem
 nothing is written. Rows replace stored rows with the same key and no row is
 ever deleted, so importing the same files twice leaves the same data.
+
+Numbers take a decimal point or a decimal comma (`1.7` or `1,7`). JP are exact
+decimals: parsed from the text as written, and refused with more than two decimals
+(`1,705`) rather than rounded.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 from pathlib import Path
 
 import duckdb
@@ -37,6 +42,10 @@ def _cell(value) -> str | None:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # What Excel shows (15 significant digits) and writes to a CSV: 0.1 + 0.2 is 0.3, not
+        # 0.30000000000000004, which the decimal rules would reject (contract: JP).
+        return format(decimal.Decimal(f"{value:.15g}"), "f")
     return str(value)
 
 
@@ -217,6 +226,12 @@ def _typed(table: sa.Table, dialect: str) -> str:
             exprs.append(f'CAST("{c.name}" AS DATE)')
         elif kind in ("INTEGER", "BIGINT", "DOUBLE"):
             exprs.append(f'CAST("{c.name}" AS {kind})')
+        elif extract.is_decimal(c):
+            # The text, validated to the column's decimals, read exactly: Python Decimals for
+            # PostgreSQL and MariaDB. SQLite stores NUMERIC as REAL and its driver takes no
+            # Decimal, so it gets the double nearest to the decimal (read back exactly: extract).
+            exact = f'CAST("{c.name}" AS {kind})'
+            exprs.append(f"CAST({exact} AS DOUBLE)" if dialect == "sqlite" else exact)
         else:
             exprs.append(f'"{c.name}"')
     return f"SELECT {', '.join(exprs)} FROM n_{table.name} ORDER BY _urut"

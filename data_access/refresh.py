@@ -10,16 +10,28 @@ Grain (see docs/data-contract.md, "Mart"): facts carry every filter attribute
 (period, region, agency type, agency, unit, ASN type, job type, rank group, sex)
 as a column, and measures such as "reached 20 JP" are count columns, so a page
 answers any filter combination with one grouped scan of a small table.
+
+JP are exact decimals all the way (DOMAIN.md section 11): DECIMAL in the scratch copy,
+DECIMAL sums in the mart, and the targets compared as DECIMAL literals, so ten 1,7 JP
+and 3 JP make 20,00 JP and reach the target. Per person and per cell they are kept as
+DECIMAL(18,2), eight bytes a value instead of the sixteen of the DECIMAL(38,2) a sum
+gives, and still sixteen digits before the point.
+
+A year still running is compared with the same months of earlier years: every year
+carries its figures up to the month and day of `data_per` ("s.d." columns,
+meta `batas_sd`).
 """
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import duckdb
@@ -90,13 +102,16 @@ ORDER BY g.segmen;
 
 -- Statements that mention $tahun run once per year (the first creates the table, the
 -- others append to it): at national scale a year of training records is 12 million
--- rows, and building year by year keeps the refresh within its memory budget.
+-- rows, and building year by year keeps the refresh within its memory budget. In them
+-- $tanggal_sd is that year's cut-off date for the same-period ("s.d.") figures.
 
--- JP per person and year.
+-- JP per person and year, and jp_sd: up to the month and day of data_per in that year
+-- ($tanggal_sd: that date, or 28 February for a 29 February cut-off in a common year).
 CREATE TABLE s_jp AS
-SELECT nip, $tahun AS tahun, sum(jp) AS jp,
-       sum(jp) FILTER (WHERE moda = 'daring') AS jp_daring,
-       sum(jp) FILTER (WHERE jalur = 'klasikal') AS jp_klasikal,
+SELECT nip, $tahun AS tahun, sum(jp)::DECIMAL(18,2) AS jp,
+       sum(jp) FILTER (WHERE moda = 'daring')::DECIMAL(18,2) AS jp_daring,
+       sum(jp) FILTER (WHERE jalur = 'klasikal')::DECIMAL(18,2) AS jp_klasikal,
+       sum(jp) FILTER (WHERE tanggal_selesai <= $tanggal_sd)::DECIMAL(18,2) AS jp_sd,
        count(*) AS jumlah_kegiatan
 FROM s_riwayat_pelatihan WHERE year(tanggal_selesai) = $tahun GROUP BY nip;
 
@@ -104,14 +119,16 @@ FROM s_riwayat_pelatihan WHERE year(tanggal_selesai) = $tahun GROUP BY nip;
 CREATE TABLE mart.pegawai_tahun AS
 SELECT $tahun AS tahun, p.nip, p.segmen, p.jenjang_jabatan, p.pendidikan,
        coalesce(jp.jp, 0) AS jp, coalesce(jp.jp_daring, 0) AS jp_daring,
-       coalesce(jp.jp_klasikal, 0) AS jp_klasikal, coalesce(jp.jumlah_kegiatan, 0) AS jumlah_kegiatan
+       coalesce(jp.jp_klasikal, 0) AS jp_klasikal, coalesce(jp.jumlah_kegiatan, 0) AS jumlah_kegiatan,
+       coalesce(jp.jp_sd, 0) AS jp_sd
 FROM mart.pegawai p
 LEFT JOIN s_jp jp ON jp.nip = p.nip AND jp.tahun = $tahun
 WHERE p.tmt_asn <= make_date($tahun, 12, 31)
   AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date($tahun, 1, 1))
 ORDER BY p.segmen;
 
--- Coverage cells: counts of people, never people, at the segment grain.
+-- Coverage cells: counts of people, never people, at the segment grain. The targets are
+-- DECIMAL literals, so the comparisons are exact.
 CREATE TABLE mart.pelatihan_tahun AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
     SELECT tahun, segmen, jenjang_jabatan, pendidikan,
@@ -119,8 +136,11 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            count(*) FILTER (WHERE jp >= $target_jp) AS jumlah_capai_target,
            count(*) FILTER (WHERE jp = 0) AS jumlah_tanpa_pelatihan,
            count(*) FILTER (WHERE jp > $max_jp_pppk) AS jumlah_lebih_batas_pppk,
-           sum(jp) AS jumlah_jp, sum(jp_daring) AS jumlah_jp_daring, sum(jp_klasikal) AS jumlah_jp_klasikal,
-           sum(greatest($target_jp - jp, 0)) AS jumlah_kekurangan_jp,
+           sum(jp)::DECIMAL(18,2) AS jumlah_jp, sum(jp_daring)::DECIMAL(18,2) AS jumlah_jp_daring,
+           sum(jp_klasikal)::DECIMAL(18,2) AS jumlah_jp_klasikal,
+           sum(greatest($target_jp - jp, 0))::DECIMAL(18,2) AS jumlah_kekurangan_jp,
+           count(*) FILTER (WHERE jp_sd >= $target_jp) AS jumlah_capai_target_sd,
+           sum(jp_sd)::DECIMAL(18,2) AS jumlah_jp_sd,
            count(*) FILTER (WHERE jp > 0 AND jp < 10) AS jumlah_jp_1_9,
            count(*) FILTER (WHERE jp >= 10 AND jp < 20) AS jumlah_jp_10_19,
            count(*) FILTER (WHERE jp >= 20 AND jp < 30) AS jumlah_jp_20_29,
@@ -142,7 +162,7 @@ WHERE year(r.tanggal_selesai) = $tahun
 
 CREATE TABLE mart.pelatihan_bulan AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
-    SELECT tahun, bulan, segmen, sum(jp) AS jumlah_jp, count(*) AS jumlah_kegiatan
+    SELECT tahun, bulan, segmen, sum(jp)::DECIMAL(18,2) AS jumlah_jp, count(*) AS jumlah_kegiatan
     FROM s_kegiatan WHERE tahun = $tahun GROUP BY tahun, bulan, segmen) c
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
@@ -151,9 +171,9 @@ ORDER BY g.segmen;
 CREATE TABLE mart.pelatihan_jenis AS
 SELECT g.*, c.* EXCLUDE (segmen) FROM (
     SELECT tahun, segmen, jalur, jenis, moda,
-           sum(jp) AS jumlah_jp, sum(kegiatan) AS jumlah_kegiatan, count(*) AS jumlah_peserta
+           sum(jp)::DECIMAL(18,2) AS jumlah_jp, sum(kegiatan) AS jumlah_kegiatan, count(*) AS jumlah_peserta
     FROM (SELECT tahun, id_pegawai, any_value(segmen) AS segmen, any_value(jalur) AS jalur, jenis,
-                 moda, sum(jp) AS jp, count(*) AS kegiatan
+                 moda, sum(jp)::DECIMAL(18,2) AS jp, count(*) AS kegiatan
           FROM s_kegiatan WHERE tahun = $tahun GROUP BY tahun, id_pegawai, jenis, moda)
     GROUP BY ALL) c
 JOIN mart.segmen g USING (segmen)
@@ -204,10 +224,13 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
 
--- Per person: meets the standard (no competency below it) and JPM, capped at 100%.
+-- Per person: meets the standard (no competency below it) and JPM, capped at 100%. The
+-- date is that of the latest assessment of a competency with a standard for the person's
+-- level (NULL without one), so the recency counts cover exactly the jumlah_dinilai people.
 CREATE TABLE s_orang AS
 SELECT tahun, nip, any_value(segmen) AS segmen, any_value(jenjang_jabatan) AS jenjang_jabatan,
-       max(tanggal) AS tanggal, count(level_standar) AS jumlah_kompetensi,
+       max(tanggal) FILTER (WHERE level_standar IS NOT NULL) AS tanggal,
+       count(level_standar) AS jumlah_kompetensi,
        bool_and(gap >= 0) FILTER (WHERE level_standar IS NOT NULL) AS memenuhi_standar,
        CASE WHEN count(level_standar) > 0  -- least() would skip a NULL and answer 100
             THEN least(100.0, 100.0 * sum(level) FILTER (WHERE level_standar IS NOT NULL) / sum(level_standar))
@@ -224,10 +247,12 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            count(*) FILTER (WHERE jpm >= $jpm_optimal) AS jumlah_optimal,
            count(*) FILTER (WHERE jpm >= $jpm_cukup AND jpm < $jpm_optimal) AS jumlah_cukup_optimal,
            count(*) FILTER (WHERE jpm < $jpm_cukup) AS jumlah_kurang_optimal,
-           count(*) FILTER (WHERE tanggal > make_date($tahun - 1, 12, 31)) AS jumlah_dinilai_1_tahun,
-           count(*) FILTER (WHERE tanggal > make_date($tahun - 3, 12, 31)
+           count(*) FILTER (WHERE jumlah_kompetensi > 0
+                            AND tanggal > make_date($tahun - 1, 12, 31)) AS jumlah_dinilai_1_tahun,
+           count(*) FILTER (WHERE jumlah_kompetensi > 0 AND tanggal > make_date($tahun - 3, 12, 31)
                             AND tanggal <= make_date($tahun - 1, 12, 31)) AS jumlah_dinilai_1_3_tahun,
-           count(*) FILTER (WHERE tanggal <= make_date($tahun - 3, 12, 31)) AS jumlah_dinilai_lebih_3_tahun
+           count(*) FILTER (WHERE jumlah_kompetensi > 0
+                            AND tanggal <= make_date($tahun - 3, 12, 31)) AS jumlah_dinilai_lebih_3_tahun
     FROM s_orang WHERE tahun = $tahun GROUP BY tahun, segmen, jenjang_jabatan) c
 JOIN mart.segmen g USING (segmen)
 ORDER BY g.segmen;
@@ -252,9 +277,12 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
 JOIN mart.segmen g USING (segmen);
 
 -- Satisfaction: per-element answer sums and answer counts, so any pooling is exact.
+-- sd_data_per: the survey's (month, day) is on or before data_per's ($batas_md = month * 100
+-- + day), so the same months of any year pool as the rows where it holds.
 CREATE TABLE mart.ikm_sel AS
 SELECT year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 6 + 1)::INTEGER AS semester,
        ((month(s.tanggal) - 1) // 3 + 1)::INTEGER AS triwulan,
+       (month(s.tanggal) * 100 + day(s.tanggal) <= $batas_md) AS sd_data_per,
        u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, s.kode_unit, u.daerah_3t,
        s.jenis_layanan, count(*) AS jumlah_responden,
        $unsur_sums
@@ -290,6 +318,16 @@ def _unsur_sums() -> str:
                               for u in UNSUR_IKM)
 
 
+def _cutoff(year: int, batas_md: int) -> date:
+    """The same-period cut-off in `year`: data_per's month and day (batas_md = month * 100 +
+    day). A 29 February cut-off is 28 February in a common year: (month, day) pairs up to
+    (2, 29) are the days up to 28 February there."""
+    month, day = divmod(batas_md, 100)
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return date(year, month, day)
+
+
 def _statements(params: dict) -> list[str]:
     """The mart's statements with their parameters in place; a statement that mentions
     $tahun becomes one per year, the first creating its table and the rest appending."""
@@ -306,7 +344,8 @@ def _statements(params: dict) -> list[str]:
             continue
         create = re.match(r"CREATE TABLE (\S+) AS\s", body)
         for i, year in enumerate(range(params["tahun_awal"], params["tahun_akhir"] + 1)):
-            per_year = body.replace("$tahun", f"{year}::INTEGER")
+            per_year = (body.replace("$tanggal_sd", f"DATE '{_cutoff(year, params['batas_md'])}'")
+                        .replace("$tahun", f"{year}::INTEGER"))
             statements.append(per_year if i == 0 else
                               f"INSERT INTO {create.group(1)} " + per_year[create.end():])
     return statements
@@ -316,6 +355,7 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
     """Rebuild the mart from the source and swap it in; returns the metadata written."""
     progress = progress or (lambda step, frac: None)
     started = time.monotonic()
+    targets = _jp_targets()  # a bad setting is refused before the source is read
     mart = Path(mart_path)
     mart.parent.mkdir(parents=True, exist_ok=True)
     tag = f"{os.getpid()}-{int(time.time() * 1000)}"
@@ -343,7 +383,7 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
                 finally:
                     if arrow_conn is not None:
                         arrow_conn.close()
-            meta = _build(duck, new_path, database_url, counts, progress)
+            meta = _build(duck, new_path, database_url, counts, targets, progress)
         finally:
             duck.close()
         os.replace(new_path, mart)
@@ -379,18 +419,51 @@ COARSE = ("pelatihan_tahun", "pelatihan_bulan", "pelatihan_jenis", "kompetensi_s
 
 def build_coarse(duck, schema: str) -> None:
     """`<table>_wilayah` for each COARSE table: every column but segmen and kode_unit kept as
-    a dimension, the `jumlah_*` measures summed (integers as BIGINT), in year and region order."""
+    a dimension, the `jumlah_*` measures summed (integers as BIGINT, exact decimals as
+    DECIMAL(38,s), doubles as DOUBLE), in year and region order."""
+    def summed(kind: str) -> str:
+        if kind.startswith("DECIMAL"):
+            return f"DECIMAL(38,{kind.rstrip(')').split(',')[1]})"
+        return "DOUBLE" if kind in ("DOUBLE", "FLOAT") else "BIGINT"
+
     for table in COARSE:
         columns = duck.execute(f"DESCRIBE {schema}.{table}").fetchall()
         dims = [c for c, *_ in columns if not c.startswith("jumlah_") and c not in ("segmen", "kode_unit")]
-        sums = [f"sum({c})::{'DOUBLE' if kind in ('DOUBLE', 'FLOAT') else 'BIGINT'} AS {c}"
-                for c, kind, *_ in columns if c.startswith("jumlah_")]
+        sums = [f"sum({c})::{summed(kind)} AS {c}" for c, kind, *_ in columns if c.startswith("jumlah_")]
         duck.execute(f"""CREATE TABLE {schema}.{table}_wilayah AS
             SELECT {', '.join(dims)}, {', '.join(sums)} FROM {schema}.{table}
             GROUP BY ALL ORDER BY tahun, kode_provinsi, kode_instansi""")
 
 
-def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Progress) -> dict:
+def _jp_setting(name: str, default: int) -> Decimal:
+    """A JP setting (TARGET_JP_PNS, MAX_JP_PPPK) as an exact decimal of two places: "20",
+    "20.5" or "20,5"; anything else is refused with the setting's name."""
+    raw = str(setting(name, str(default))).strip()
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        value = None
+    # In this order: NaN does not compare, and quantize refuses values beyond its precision.
+    if not (value is not None and value.is_finite() and 0 <= value < Decimal("1e16")
+            and value == value.quantize(Decimal("0.01"))):
+        raise db.SourceError(f"Pengaturan {name} harus angka JP tidak negatif dengan paling banyak dua "
+                             f"angka di belakang koma (mis. 20 atau 20,5), bukan {raw!r}.")
+    return value.quantize(Decimal("0.01"))
+
+
+def _text(value: Decimal) -> str:
+    """A decimal as plain text without needless zeros, for meta: 20.00 -> "20", 20.50 -> "20.5"."""
+    return format(value.normalize(), "f")
+
+
+def _jp_targets() -> tuple[Decimal, Decimal]:
+    """(JP target per PNS, JP cap per PPPK) from the settings."""
+    return (_jp_setting("TARGET_JP_PNS", rules.TARGET_JP_PNS),
+            _jp_setting("MAX_JP_PPPK", rules.MAX_JP_PPPK))
+
+
+def _build(duck, new_path: Path, database_url: str, counts: dict, targets: tuple[Decimal, Decimal],
+           progress: Progress) -> dict:
     years = duck.execute("""
         SELECT min(y), max(y) FROM (
             SELECT year(tanggal_selesai) AS y FROM s_riwayat_pelatihan
@@ -404,10 +477,13 @@ def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Prog
     this_year = datetime.now().year
     tahun_awal, tahun_akhir = years if years[0] is not None else (this_year, this_year)
     pppk = "[" + ", ".join(f"'{g}'" for g in GOLONGAN_PPPK) + "]"
+    target_jp, max_jp_pppk = targets
+    # Without any dated row the year is a whole one: the cut-off is 31 December.
+    batas_md = data_per.month * 100 + data_per.day if data_per else 1231
     params = {
         "tahun_awal": int(tahun_awal), "tahun_akhir": int(tahun_akhir),
-        "target_jp": float(setting("TARGET_JP_PNS", str(rules.TARGET_JP_PNS))),
-        "max_jp_pppk": float(setting("MAX_JP_PPPK", str(rules.MAX_JP_PPPK))),
+        "target_jp": f"{target_jp}::DECIMAL(18,2)", "max_jp_pppk": f"{max_jp_pppk}::DECIMAL(18,2)",
+        "batas_md": batas_md,
         "jpm_optimal": float(setting("JPM_OPTIMAL", str(rules.JPM_OPTIMAL))),
         "jpm_cukup": float(setting("JPM_CUKUP", str(rules.JPM_CUKUP))),
         "pppk": pppk,
@@ -427,7 +503,8 @@ def _build(duck, new_path: Path, database_url: str, counts: dict, progress: Prog
         "data_per": data_per.isoformat() if data_per else "",
         "tahun_awal": str(tahun_awal), "tahun_akhir": str(tahun_akhir),
         "demo": "ya" if source_meta.get("demo") == "ya" else "tidak",
-        "target_jp_pns": str(params["target_jp"]), "batas_jp_pppk": str(params["max_jp_pppk"]),
+        "target_jp_pns": _text(target_jp), "batas_jp_pppk": _text(max_jp_pppk),
+        "batas_sd": f"{batas_md // 100:02d}-{batas_md % 100:02d}",
         "jpm_optimal": str(params["jpm_optimal"]), "jpm_cukup": str(params["jpm_cukup"]),
         **{f"baris_{name}": str(n) for name, n in counts.items()},
     }

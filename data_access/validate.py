@@ -86,7 +86,10 @@ def _is_int(column: sa.Column) -> bool:
 
 def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> None:
     """Build `n_<name>` from `v_<name>`: trimmed, empty as NULL, allowed values in their
-    canonical spelling (case-insensitive input), decimal commas as points, 1.0 as 1."""
+    canonical spelling (case-insensitive input), decimal commas as points, 1.0 as 1.
+
+    Decimals stay text here: the rules read them as written, so "1,705" is reported with
+    its three decimals rather than rounded."""
     exprs = []
     for c in table.columns:
         e = f"""NULLIF(trim("{c.name}"), '')"""
@@ -94,7 +97,7 @@ def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> None:
             allowed = list(c.info["allowed"])
             e = (f"coalesce(list_extract({_list(allowed)}, "
                  f"list_position({_list(a.lower() for a in allowed)}, lower({e}))), {e})")
-        elif extract.duck_type(c) == "DOUBLE":
+        elif extract.duck_type(c) == "DOUBLE" or extract.is_decimal(c):
             e = f"regexp_replace({e}, '^(-?[0-9]+),([0-9]+)$', '\\1.\\2')"
         elif _is_int(c):
             e = f"regexp_replace({e}, '^(-?[0-9]+)\\.0+$', '\\1')"
@@ -137,6 +140,8 @@ def _column_rules(table: sa.Table) -> list[Rule]:
         elif kind == "DOUBLE":
             rules.append(Rule(t, c.name, "harus angka (pemisah desimal titik atau koma)",
                               f"{col} IS NOT NULL AND try_cast({col} AS DOUBLE) IS NULL"))
+        elif extract.is_decimal(c):
+            rules += _decimal_rules(t, c)
         if "allowed" in c.info:
             allowed = list(c.info["allowed"])
             shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", ..."
@@ -157,6 +162,26 @@ def _column_rules(table: sa.Table) -> list[Rule]:
             if "max" in c.info:
                 rules.append(Rule(t, c.name, f"tidak boleh lebih dari {c.info['max']}",
                                   f"{number} > {c.info['max']}"))
+    return rules
+
+
+def _decimal_rules(t: str, c: sa.Column) -> list[Rule]:
+    """An exact decimal is written plainly (digits, one decimal point or comma): no exponent,
+    no NaN, no thousands separator. Its decimals are counted as written, trailing zeros
+    aside ("1,70" is 1,7): more than the contract allows would be rounded by the database."""
+    col = f'"{c.name}"'
+    plain = f"regexp_full_match({col}, '-?[0-9]+([.][0-9]+)?')"
+    decimals = f"length(rtrim(regexp_extract({col}, '[.]([0-9]+)$', 1), '0'))"
+    rules = [Rule(t, c.name, "harus angka (pemisah desimal titik atau koma, tanpa pemisah ribuan)",
+                  f"{col} IS NOT NULL AND NOT {plain}")]
+    most = c.info.get("max_decimals", c.type.scale)
+    rules.append(Rule(t, c.name, f"paling banyak {most} angka di belakang koma",
+                      f"{col} IS NOT NULL AND {plain} AND {decimals} > {most}"))
+    if "max" not in c.info:  # beyond the type's digits the write would fail unexplained
+        whole = c.type.precision - c.type.scale
+        rules.append(Rule(t, c.name, f"terlalu besar (paling banyak {whole} angka sebelum koma)",
+                          f"{col} IS NOT NULL AND {plain} AND "
+                          f"length(ltrim(split_part(ltrim({col}, '-'), '.', 1), '0')) > {whole}"))
     return rules
 
 

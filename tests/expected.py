@@ -3,6 +3,8 @@ route to the numbers the mart and the pages show."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -25,6 +27,8 @@ def source_table(url: str, table: str) -> pd.DataFrame:
     for col in df.columns:
         if col.startswith("tanggal") or col == "tmt_asn":
             df[col] = pd.to_datetime(df[col])
+        elif df[col].dtype == object and isinstance(next(iter(df[col].dropna()), None), Decimal):
+            df[col] = df[col].astype(float)  # NUMERIC from PostgreSQL/MariaDB, as SQLite's REAL
     return df
 
 
@@ -44,7 +48,10 @@ def person_years(src) -> pd.DataFrame:
         frames.append(peg[present].assign(tahun=y))
     py = pd.concat(frames)
     tr = src["riwayat_pelatihan"]
-    jp = tr.groupby([tr["nip"], tr["tanggal_selesai"].dt.year.rename("tahun")])["jp"].sum()
+    # Summed in whole hundredths of a JP, exactly (DOMAIN.md section 11): a float sum of ten
+    # 1,7 JP and 3 JP is 19.999999999999996 and would miss the target.
+    hundredths = (tr["jp"] * 100).round().astype("int64")
+    jp = hundredths.groupby([tr["nip"], tr["tanggal_selesai"].dt.year.rename("tahun")]).sum() / 100
     py = py.merge(jp.rename("jp").reset_index(), on=["nip", "tahun"], how="left")
     py["jp"] = py["jp"].fillna(0)
     return py

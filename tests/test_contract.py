@@ -25,7 +25,20 @@ def test_contract_tables_create_on_every_database(empty_source):
         assert columns == [c.name for c in table.columns]
         assert inspector.get_pk_constraint(table.name)["constrained_columns"] == \
             [c.name for c in table.primary_key.columns]
+    # JP is an exact decimal of two places in every database, not a float.
+    jp = next(c for c in inspector.get_columns("riwayat_pelatihan") if c["name"] == "jp")
+    assert isinstance(jp["type"], sa.Numeric) and not isinstance(jp["type"], sa.Float)
+    assert (jp["type"].precision, jp["type"].scale) == (8, 2)
     engine.dispose()
+
+
+def test_jp_decimal_rule_is_described_in_the_dictionary_and_the_document():
+    row = contract.kamus("riwayat_pelatihan").loc["jp"]
+    assert row["Tipe"] == "numeric(8, 2)"
+    assert row["Aturan"] == "lebih dari 0; paling besar 2000; paling banyak 2 angka di belakang koma"
+    doc = (REPO / "docs" / "data-contract.md").read_text()
+    line = next(x for x in doc.splitlines() if x.startswith("| `jp` |"))
+    assert "paling banyak 2 angka di belakang koma" in line and "2000" in line
 
 
 def test_every_table_and_column_is_documented():

@@ -61,6 +61,23 @@ def good_files() -> dict[str, list[list[str]]]:
     }
 
 
+def pns_row(nip: str, nama: str, unit: str = "U1", jenjang: str = "Ahli Pertama") -> list[str]:
+    """A pegawai row for a PNS whose NIP carries the birth date and sex (TMT 2012)."""
+    return [nip, nama, "P" if nip[14] == "2" else "L", f"{nip[:4]}-{nip[4:6]}-{nip[6:8]}", "PNS",
+            "III/a", "Fungsional", jenjang, "S1", unit, "2012-01-01", "1"]
+
+
+def training_row(id_: int, nip: str, selesai: str, jp: str) -> list[str]:
+    """A riwayat_pelatihan row: a one-day classroom technical course ending on `selesai`."""
+    return [str(id_), nip, "Pelatihan Uji", "klasikal", "pelatihan teknis", "tatap muka", "",
+            selesai, selesai, jp, "teknis", ""]
+
+
+def survey_row(id_: int, unit: str, tanggal: str) -> list[str]:
+    """A survei_kepuasan row with every element answered 3."""
+    return [str(id_), unit, tanggal, "Kesehatan", *["3"] * 9, "L", "40", "S1", "Wiraswasta", ""]
+
+
 def write_folder(folder: Path, files: dict, semicolon: set[str] = frozenset()) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in files.items():
@@ -125,6 +142,14 @@ BAD_CASES = [
      "riwayat_pelatihan.csv", "2", "jp", "lebih dari 0"),
     ("jp bukan angka", lambda f: _set(f, "riwayat_pelatihan", 2, "jp", "dua"),
      "riwayat_pelatihan.csv", "2", "jp", "harus angka"),
+    ("jp tiga desimal", lambda f: _set(f, "riwayat_pelatihan", 3, "jp", "1,705"),
+     "riwayat_pelatihan.csv", "3", "jp", "paling banyak 2 angka di belakang koma"),
+    ("jp dengan pemisah ribuan", lambda f: _set(f, "riwayat_pelatihan", 2, "jp", "1.000,5"),
+     "riwayat_pelatihan.csv", "2", "jp", "harus angka"),
+    ("jp bukan bilangan", lambda f: _set(f, "riwayat_pelatihan", 2, "jp", "NaN"),
+     "riwayat_pelatihan.csv", "2", "jp", "harus angka"),
+    ("jp di atas 2000", lambda f: _set(f, "riwayat_pelatihan", 2, "jp", "2000,01"),
+     "riwayat_pelatihan.csv", "2", "jp", "tidak boleh lebih dari 2000"),
     ("jawaban survei 5", lambda f: _set(f, "survei_kepuasan", 2, "u3", "5"),
      "survei_kepuasan.csv", "2", "u3", "antara 1 dan 4"),
     ("survei tanpa jawaban", lambda f: [_set(f, "survei_kepuasan", 2, f"u{i}", "") for i in range(1, 10)],
@@ -251,13 +276,19 @@ def test_bad_import_into_filled_source_changes_nothing(empty_source, tmp_path):
     engine.dispose()
 
 
-def test_xlsx_workbook_one_sheet_per_table(tmp_path):
+def workbook(files: dict) -> openpyxl.Workbook:
+    """The files as one XLSX workbook, a sheet per table."""
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for name, rows in good_files().items():
+    for name, rows in files.items():
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+    return book
+
+
+def test_xlsx_workbook_one_sheet_per_table(tmp_path):
+    book = workbook(good_files())
     folder = tmp_path / "xlsx"
     folder.mkdir()
     book["pegawai"]["C2"] = "p"

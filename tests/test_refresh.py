@@ -1,7 +1,9 @@
 """The mart's figures equal the same figures computed straight from the source rows.
 
 The expected values are computed here with pandas from the source tables, by a
-route independent of the mart's SQL, on SQLite, PostgreSQL and MariaDB.
+route independent of the mart's SQL, on SQLite, PostgreSQL and MariaDB; small
+hand-made sources (competency recency, the same-period cut-off) carry expectations
+written out by hand.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .expected import assessed, latest_levels
 from .expected import mart_query as _mart
 from .expected import person_years as _person_years
 from .expected import source_table as _source
+from .test_importer import good_files, imported_mart, pns_row, survey_row, training_row
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +72,35 @@ def test_training_by_kind_mode_and_month(source):
     got_m = _mart(mart, "SELECT tahun, bulan, sum(jumlah_jp) AS jp_mart FROM pelatihan_bulan GROUP BY ALL")
     m = monthly.merge(got_m, on=["tahun", "bulan"], how="outer")
     assert np.allclose(m["jp"], m["jp_mart"])
+
+
+def test_same_period_figures_equal_raw_records(source):
+    src, mart = source
+    meta = dict(_mart(mart, "SELECT kunci, nilai FROM meta").values.tolist())
+    assert meta["batas_sd"] == "10-31"  # the demo's data_per is 31 October 2026
+    py = _person_years(src)
+    pns = py[py["jenis_asn"] == "PNS"][["nip", "tahun"]]
+    tr = src["riwayat_pelatihan"]
+    assert (tr["tanggal_selesai"].dt.month > 10).any()  # the cut-off leaves records out
+    by_cutoff = tr[tr["tanggal_selesai"].dt.month <= 10]  # up to 31 October of each year
+    hundredths = (by_cutoff["jp"] * 100).round().astype("int64")
+    jp_sd = (hundredths.groupby([by_cutoff["nip"], by_cutoff["tanggal_selesai"].dt.year.rename("tahun")]).sum()
+             .rename("jp_sd").reset_index())
+    pns = pns.merge(jp_sd, on=["nip", "tahun"], how="left").fillna({"jp_sd": 0})
+    expected = pns.groupby("tahun").agg(capai=("jp_sd", lambda s: int((s >= 100 * rules.TARGET_JP_PNS).sum())),
+                                        jp=("jp_sd", "sum")).reset_index()
+    got = _mart(mart, """SELECT tahun, sum(jumlah_capai_target_sd) AS capai_mart, sum(jumlah_jp_sd) AS jp_mart
+        FROM pelatihan_tahun_wilayah WHERE jenis_asn = 'PNS' GROUP BY ALL""")
+    m = expected.merge(got, on="tahun")
+    assert len(m) == 5
+    assert (m["capai"] == m["capai_mart"]).all()
+    assert (m["jp"] == (m["jp_mart"] * 100).round()).all()  # in hundredths of a JP
+    sv = src["survei_kepuasan"]
+    early = sv[sv["tanggal"].dt.month <= 10]
+    per_year = early.groupby(early["tanggal"].dt.year).size()
+    got_sv = _mart(mart, "SELECT tahun, sum(jumlah_responden) AS n FROM ikm_sel WHERE sd_data_per GROUP BY 1")
+    assert dict(zip(got_sv["tahun"], got_sv["n"])) == per_year.to_dict()
+    assert len(per_year) == 5 and (sv["tanggal"].dt.month > 10).any()
 
 
 def test_ikm_per_unit_and_year(source):
@@ -172,3 +204,114 @@ def test_coarse_tables_hold_the_same_sums_without_the_unit(sqlite_demo, table):
         assert [r[:3] for r in fine] == [r[:3] for r in coarse]
         assert (con.execute(f"SELECT count(*) FROM {table}_wilayah").fetchone()[0]
                 < con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+# --- competency recency: the same population as jumlah_dinilai ---------------------------------
+
+NIP_TANPA_STANDAR = "198606062012012001"  # assessed only on M.02, which has no standard for her level
+NIP_LAMA = "198707072012011002"  # M.01 (with a standard) in 2022, M.02 (without) in 2025
+
+
+@pytest.fixture(scope="module")
+def recency_mart(tmp_path_factory):
+    files = good_files()
+    files["kompetensi"].append(["M.02", "Kerjasama", "manajerial"])
+    files["pegawai"] += [pns_row(NIP_TANPA_STANDAR, "Tanpa Standar"), pns_row(NIP_LAMA, "Dinilai Lama")]
+    files["penilaian_kompetensi"] += [["2", NIP_TANPA_STANDAR, "M.02", "2025-05-01", "3", ""],
+                                      ["3", NIP_LAMA, "M.01", "2022-05-02", "2", ""],
+                                      ["4", NIP_LAMA, "M.02", "2025-05-02", "4", ""]]
+    path, _ = imported_mart(tmp_path_factory.mktemp("kebaruan"), files)
+    return path
+
+
+def test_recency_counts_only_people_with_a_standard(recency_mart):
+    got = _mart(recency_mart, """
+        SELECT tahun, sum(jumlah_dinilai)::INTEGER AS dinilai, sum(jumlah_tanpa_standar)::INTEGER AS tanpa,
+               sum(jumlah_dinilai_1_tahun)::INTEGER AS satu, sum(jumlah_dinilai_1_3_tahun)::INTEGER AS tiga,
+               sum(jumlah_dinilai_lebih_3_tahun)::INTEGER AS lebih
+        FROM kompetensi_pegawai_sel GROUP BY tahun ORDER BY tahun""")
+    # 2022: Dinilai Lama on M.01 that year. 2025: Siti (M.01, June 2025) this year; Dinilai Lama
+    # by his M.01 of May 2022 (his M.02 of 2025 has no standard), so more than three years;
+    # Tanpa Standar (only M.02) is "tanpa standar" and in none of the three.
+    assert got.values.tolist() == [[2022, 1, 0, 1, 0, 0], [2023, 1, 0, 0, 1, 0], [2024, 1, 0, 0, 1, 0],
+                                   [2025, 2, 1, 1, 0, 1]]
+
+
+@pytest.mark.parametrize("table", ["kompetensi_pegawai_sel", "kompetensi_pegawai_sel_wilayah"])
+def test_recency_counts_add_up_to_the_assessed_on_the_demo(sqlite_demo, table):
+    # The demo's standards cover every level and competency: people assessed without one
+    # are the hand-made case above.
+    _, mart = sqlite_demo
+    rows = _mart(mart, f"""SELECT jumlah_dinilai, jumlah_dinilai_1_tahun + jumlah_dinilai_1_3_tahun
+        + jumlah_dinilai_lebih_3_tahun AS kebaruan FROM {table}""")
+    assert len(rows) > 100
+    assert (rows["jumlah_dinilai"] == rows["kebaruan"]).all()
+
+
+# --- the same period of earlier years (a year still running) -----------------------------------
+
+NIP_SD = "198808082012012001"
+
+
+def _sd_files(data_per: str, trainings: list[tuple[str, str]], surveys: list[str]) -> dict:
+    """good_files plus NIP_SD with trainings (end date, JP) and surveys in U1; a survey on
+    `data_per` makes it the latest date of the data."""
+    files = good_files()
+    files["pegawai"].append(pns_row(NIP_SD, "Sampai Dengan"))
+    files["riwayat_pelatihan"] += [training_row(10 + i, NIP_SD, end, jp) for i, (end, jp) in enumerate(trainings)]
+    files["survei_kepuasan"] += [survey_row(10 + i, "U1", day) for i, day in enumerate(surveys + [data_per])]
+    return files
+
+
+@pytest.fixture(scope="module")
+def sd_mart(tmp_path_factory):
+    files = _sd_files("2026-03-15", [("2025-03-15", "15"), ("2025-03-16", "5"), ("2026-02-01", "3")],
+                      ["2025-03-10", "2025-06-01"])
+    path, _ = imported_mart(tmp_path_factory.mktemp("sd"), files)
+    return path
+
+
+def test_same_period_cut_off_is_data_per_month_and_day(sd_mart):
+    meta = dict(_mart(sd_mart, "SELECT kunci, nilai FROM meta").values.tolist())
+    assert (meta["data_per"], meta["batas_sd"]) == ("2026-03-15", "03-15")
+    person = _mart(sd_mart, f"SELECT tahun, jp, jp_sd FROM pegawai_tahun WHERE nip = '{NIP_SD}' ORDER BY tahun")
+    # 2025: 15 JP ending 15 March count up to 15 March, the 5 JP of 16 March do not; 2026 ends there.
+    assert person.values.tolist() == [[2025, 20, 15], [2026, 3, 3]]
+    for table in ("pelatihan_tahun", "pelatihan_tahun_wilayah"):
+        cells = _mart(sd_mart, f"""SELECT tahun, sum(jumlah_capai_target)::INTEGER,
+            sum(jumlah_capai_target_sd)::INTEGER, sum(jumlah_jp)::DOUBLE, sum(jumlah_jp_sd)::DOUBLE FROM {table}
+            WHERE jenis_asn = 'PNS' AND tahun = 2025 GROUP BY tahun""")
+        # Siti: 24 JP on 3 March (both); Sampai Dengan: 20 JP in the year, 15 by 15 March.
+        assert cells.values.tolist() == [[2025, 2, 1, 44.0, 39.0]], table
+
+
+def test_same_period_flag_on_satisfaction_cells(sd_mart):
+    got = _mart(sd_mart, """SELECT tahun, sd_data_per, sum(jumlah_responden)::INTEGER AS n
+        FROM ikm_sel GROUP BY ALL ORDER BY ALL""")
+    # 10 March 2025 is before 15 March, 1 June and 1 July 2025 after; 15 March 2026 is the day itself.
+    assert got.values.tolist() == [[2025, False, 2], [2025, True, 1], [2026, True, 1]]
+    types = dict(_mart(sd_mart, """SELECT column_name, data_type FROM information_schema.columns
+        WHERE table_name = 'ikm_sel' AND column_name = 'sd_data_per'""").values.tolist())
+    assert types == {"sd_data_per": "BOOLEAN"}
+
+
+def test_same_period_of_29_february(tmp_path):
+    files = _sd_files("2028-02-29", [("2024-02-29", "4"), ("2024-03-01", "1"), ("2027-02-28", "6"),
+                                     ("2027-03-01", "2")], ["2027-02-28", "2027-03-01"])
+    path, _ = imported_mart(tmp_path, files)
+    assert dict(_mart(path, "SELECT kunci, nilai FROM meta").values.tolist())["batas_sd"] == "02-29"
+    person = _mart(path, f"""SELECT tahun, jp, jp_sd FROM pegawai_tahun WHERE nip = '{NIP_SD}'
+        AND tahun IN (2024, 2027) ORDER BY tahun""")
+    # Up to (2, 29): in 2024 the 29th itself, in 2027 up to 28 February.
+    assert person.values.tolist() == [[2024, 5, 4], [2027, 8, 6]]
+    flags = _mart(path, """SELECT tahun, sd_data_per, sum(jumlah_responden)::INTEGER FROM ikm_sel
+        GROUP BY ALL ORDER BY ALL""")
+    assert flags.values.tolist() == [[2025, False, 1], [2027, False, 1], [2027, True, 1], [2028, True, 1]]
+
+
+def test_without_dated_rows_the_cut_off_is_the_year_end(tmp_path):
+    files = {k: v for k, v in good_files().items()
+             if k not in ("riwayat_pelatihan", "penilaian_kompetensi", "survei_kepuasan", "volume_layanan")}
+    path, _ = imported_mart(tmp_path, files)
+    meta = dict(_mart(path, "SELECT kunci, nilai FROM meta").values.tolist())
+    assert (meta["data_per"], meta["batas_sd"]) == ("", "12-31")
