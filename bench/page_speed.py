@@ -181,19 +181,20 @@ def _concurrent_session(i: int, runs: int, barrier) -> tuple[list[float], list[f
 def _our_answer(page: str, info, year: int) -> float:
     """Seconds our data layer takes to answer the page's main question (the RAW one) from
     the mart, its cache emptied first."""
-    from data_access import ekspor, mart, queries
+    from data_access import ekspor, queries
     from data_access.filters import ALL, Filters
-    p, v, f = info.path, info.version, Filters(tahun=year)
+    sel = queries.Selection(info.path, info.version, ALL, Filters(tahun=year))
     answer = {
-        "ringkasan": (queries.kpi_per_tahun, lambda: queries.kpi_per_tahun(p, v, ALL, f)),
-        "pelatihan": (queries.cakupan_per_wilayah, lambda: queries.cakupan_per_wilayah(p, v, ALL, f)),
-        "kompetensi": (queries.kompetensi_ringkasan, lambda: queries.kompetensi_ringkasan(p, v, ALL, f)),
-        "kepuasan": (queries.indikator_provinsi, lambda: queries.indikator_provinsi(p, v, ALL, f)),
-        "perbandingan": (queries.indikator_provinsi, lambda: queries.indikator_provinsi(p, v, ALL, f)),
-        "dampak": (queries.cakupan_dan_ikm, lambda: queries.cakupan_dan_ikm(p, v, ALL, f)),
-        "unduh": (None, lambda: mart.run(p, v, *ekspor.DATASETS["pelatihan_provinsi"].sql(ALL, f, False))),
-        "tentang_data": (queries.row_counts, lambda: queries.row_counts(p, v)),
+        "ringkasan": (queries.headline, lambda: queries.headline(sel, queries.RINGKASAN)),
+        "pelatihan": (queries.cakupan_per_wilayah, lambda: queries.cakupan_per_wilayah(sel)),
+        "kompetensi": (queries.headline, lambda: queries.headline(sel, queries.kompetensi.KARTU)),
+        "kepuasan": (queries.indikator_provinsi, lambda: queries.indikator_provinsi(sel)),
+        "perbandingan": (queries.indikator_provinsi, lambda: queries.indikator_provinsi(sel)),
+        "dampak": (queries.cakupan_dan_ikm, lambda: queries.cakupan_dan_ikm(sel)),
+        "unduh": (None, lambda: queries.run(sel, *ekspor.DATASETS["pelatihan_provinsi"].sql(ALL, sel.filters, False))),
+        "tentang_data": (queries.row_counts, lambda: queries.row_counts(sel)),
     }[page]
+    queries.figures.clear()  # the datasets above are built from the measure layer's figures
     if answer[0] is not None:
         answer[0].clear()
     started = time.perf_counter()

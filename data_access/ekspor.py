@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import kamus, mart, queries, rules
 from .config import setting
-from .filters import Filters, Scope, where
+from .filters import Filters, Scope
+from .measures import LEVELS, MEASURES, figures_sql
+from .queries import Selection
 
 BATCH_ROWS = 50_000
 BATAS_BARIS = int(setting("BATAS_BARIS_UNDUH", "1000000"))  # XLSX holds at most 1.048.576 rows a sheet
@@ -41,99 +45,103 @@ class Dataset:
     judul: str
     keterangan: str
     orang: bool  # person-level: only for roles that may see people, and audited
-    sql: Callable[[Scope, Filters, bool], tuple[str, list]]  # (scope, filters, full NIP) -> SQL
+    sql: Callable[[Scope, Filters, bool], tuple[str, dict]]  # (scope, filters, full NIP) -> SQL
     olah: Callable[[pd.DataFrame], pd.DataFrame] | None = None  # applied to every batch
+    presisi: dict | None = None  # decimals per column, for the file's number formats
 
 
-# --- aggregates per level ---------------------------------------------------------------------
+# --- aggregates per level, assembled from the measure layer --------------------------------------
 
-TINGKAT = {"provinsi": ("kode_provinsi", "provinsi"), "kabkota": ("kode_kabkota", "kabupaten/kota"),
-           "instansi": ("kode_instansi", "instansi"), "unit": ("kode_unit", "unit kerja")}
+AGREGAT = {
+    "pelatihan": ("Cakupan pelatihan", ("pns", "pns_capai", "cakupan", "jp_per_pns", "kekurangan_jp", "pppk",
+                                        "jp_per_pppk"), "PNS, cakupan 20 JP, JP per PNS, JP yang kurang; PPPK terpisah"),
+    "kompetensi": ("Kompetensi", ("dinilai", "memenuhi_standar", "jpm", "tanpa_standar"),
+                   "pegawai dinilai, memenuhi standar, JPM rata-rata"),
+    "kepuasan": ("Kepuasan masyarakat (IKM)", ("responden", "ikm"), "responden, IKM gabungan, mutu A–D"),
+}
 
 
-def _pelatihan(column: str):
+def _rounded(key: str) -> str:
+    """A measure's column as the file holds it: shares as 0–100, rounded half-up to the measure's
+    precision (through an exact decimal, so 12,25 becomes 12,3 and never 12,2)."""
+    m = MEASURES[key]
+    value = f'"{key}" * 100' if m.is_share else f'"{key}"'
+    if m.unit in ("orang", "unit"):
+        return f'"{key}" AS "{m.export_header}"'
+    return f'round(({value})::DECIMAL(38, 10), {m.precision})::DOUBLE AS "{m.export_header}"'
+
+
+def _aggregate(level: str, keys: tuple[str, ...]):
+    lv = LEVELS[level]
+
     def build(scope: Scope, filters: Filters, _: bool):
-        clause, params = where(filters, scope)
+        sql, params = figures_sql(keys, filters, scope, level=level)
+        volume = ""
+        if level == "unit" and "ikm" in keys:
+            volume = (', v.jumlah_penerima::BIGINT AS "Penerima layanan" ', "LEFT JOIN volume_layanan v ON v.kode_unit = f.kode "
+                      "AND v.tahun = f.tahun")
         return f"""
-            SELECT c.tahun, c.kode, n.nama, c.pns, c.pns_capai_target, c.pns_capai_target / nullif(c.pns, 0) AS cakupan_20jp,
-                   c.jp_pns / nullif(c.pns, 0) AS jp_per_pns, c.kekurangan_jp, c.pppk,
-                   c.jp_pppk / nullif(c.pppk, 0) AS jp_per_pppk
-            FROM (SELECT tahun, {column} AS kode,
-                         sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PNS')::BIGINT AS pns,
-                         sum(jumlah_capai_target) FILTER (WHERE jenis_asn = 'PNS')::BIGINT AS pns_capai_target,
-                         sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PNS') AS jp_pns,
-                         sum(jumlah_kekurangan_jp) FILTER (WHERE jenis_asn = 'PNS') AS kekurangan_jp,
-                         coalesce(sum(jumlah_pegawai) FILTER (WHERE jenis_asn = 'PPPK'), 0)::BIGINT AS pppk,
-                         sum(jumlah_jp) FILTER (WHERE jenis_asn = 'PPPK') AS jp_pppk
-                  FROM {queries._t('pelatihan_tahun', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
-            JOIN ({queries._NAMES[column]}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
-    return build
-
-
-def _kompetensi(column: str):
-    def build(scope: Scope, filters: Filters, _: bool):
-        clause, params = where(filters, scope)
-        return f"""
-            SELECT c.tahun, c.kode, n.nama, c.dinilai, c.memenuhi_standar,
-                   c.memenuhi_standar / nullif(c.dinilai, 0) AS persen_memenuhi,
-                   c.jpm_total / nullif(c.dinilai, 0) AS jpm, c.tanpa_standar
-            FROM (SELECT tahun, {column} AS kode, sum(jumlah_dinilai)::BIGINT AS dinilai,
-                         sum(jumlah_memenuhi_standar)::BIGINT AS memenuhi_standar, sum(jumlah_jpm) AS jpm_total,
-                         sum(jumlah_tanpa_standar)::BIGINT AS tanpa_standar
-                  FROM {queries._t('kompetensi_pegawai_sel', filters, column == 'kode_unit')} WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) c
-            JOIN ({queries._NAMES[column]}) n ON n.kode = c.kode ORDER BY n.nama, c.kode""", params
-    return build
-
-
-def _kepuasan(column: str):
-    def build(scope: Scope, filters: Filters, _: bool):
-        clause, params = where(filters, scope, person=False)
-        return f"""
-            SELECT s.tahun, s.kode, n.nama, s.responden, s.ikm
-            FROM (SELECT tahun, {column} AS kode, sum(jumlah_responden)::BIGINT AS responden,
-                         {queries._ikm_expr()} AS ikm
-                  FROM ikm_sel WHERE {clause} AND {column} IS NOT NULL GROUP BY ALL) s
-            JOIN ({queries._NAMES[column]}) n ON n.kode = s.kode ORDER BY n.nama, s.kode""", params
+            SELECT f.tahun AS "Tahun", f.kode AS "Kode {lv.noun}", f.nama AS "{lv.label}",
+                   {', '.join(_rounded(k) for k in keys)}{volume[0] if volume else ''}
+            FROM ({sql}) f {volume[1] if volume else ''}
+            ORDER BY f.nama, f.kode""", params
     return build
 
 
 def _mutu(frame: pd.DataFrame) -> pd.DataFrame:
-    """The quality category of each IKM, by the rules' half-up rounding."""
-    return frame.assign(mutu=frame["ikm"].map(lambda v: None if pd.isna(v) else rules.ikm_category(v)[0]))
+    """The quality category of each IKM (rules' half-up rounding) in its own column, and for units
+    the Krejcie-Morgan minimum sample of the year and whether it was met."""
+    frame = frame.assign(**{"Mutu IKM": frame["IKM"].map(lambda v: None if pd.isna(v) else rules.ikm_category(v)[0])})
+    if "Penerima layanan" in frame:
+        minimum = frame["Penerima layanan"].map(lambda n: None if pd.isna(n) else rules.krejcie_morgan(int(n)))
+        frame = frame.assign(**{"Sampel minimum": minimum.astype("Int64"), "Kecukupan sampel": [
+            "volume tidak diketahui" if pd.isna(m) else "sampel belum memadai" if r < m else "memadai"
+            for r, m in zip(frame["Responden"], minimum)]})
+    return frame
+
+
+def _presisi(keys) -> dict[str, int]:
+    return {MEASURES[k].export_header: MEASURES[k].precision for k in keys if MEASURES[k].unit not in ("orang", "unit")}
 
 
 def _kebutuhan(scope: Scope, filters: Filters, _: bool):
-    clause, params = where(filters, scope, alias="b")
+    keys = ("di_bawah_standar", "rata_kekurangan", "sudah_dilatih")
+    sql, params = figures_sql(keys, filters, scope, level="unit", group=("kode_kompetensi",), withhold=False)
     return f"""
-        SELECT b.tahun, u.nama AS unit_kerja, i.nama AS instansi, b.kode_kompetensi, k.nama_kompetensi AS kompetensi,
-               k.kelompok, count(*) AS di_bawah_standar, avg(b.kekurangan_level) AS rata_kekurangan,
-               count(*) FILTER (WHERE b.dilatih_setelah_penilaian) AS sudah_dilatih
-        FROM (SELECT k.*, g.* EXCLUDE (segmen) FROM kebutuhan_pegawai k JOIN segmen g USING (segmen)) b
-        JOIN unit_kerja u ON u.kode = b.kode_unit JOIN instansi i ON i.kode = b.kode_instansi
-        JOIN {queries._KOMPETENSI_NAMA} k USING (kode_kompetensi)
-        WHERE {clause} GROUP BY ALL ORDER BY instansi, unit_kerja, di_bawah_standar DESC, kompetensi""", params
+        SELECT f.tahun AS "Tahun", f.kode AS "Kode unit kerja", f.nama AS "Unit kerja", u.nama_instansi AS "Instansi",
+               f.kode_kompetensi AS "Kode kompetensi", k.nama_kompetensi AS "Kompetensi", k.kelompok AS "Kelompok",
+               {', '.join(_rounded(k) for k in keys)}
+        FROM ({sql}) f JOIN unit_kerja u ON u.kode = f.kode JOIN {queries.KOMPETENSI} k USING (kode_kompetensi)
+        WHERE f.di_bawah_standar > 0
+        ORDER BY 4, 3, f.di_bawah_standar DESC, 6""", params
+
+
+ORANG = {"nip": "NIP", "nama": "Nama", "golongan": "Golongan", "jenjang_jabatan": "Jenjang jabatan",
+         "unit_kerja": "Unit kerja", "jp": "JP tahun ini", "kekurangan_jp": "JP yang kurang", "kompetensi": "Kompetensi",
+         "level": "Level", "level_standar": "Level standar", "kekurangan_level": "Kekurangan level",
+         "tanggal_penilaian": "Tanggal penilaian", "dilatih_setelah_penilaian": "Dilatih setelah penilaian"}
+
+
+def _orang(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns=ORANG)
 
 
 DATASETS: dict[str, Dataset] = {}
-for _level, (_column, _label) in TINGKAT.items():
-    for _key, _title, _build, _note in (
-        ("pelatihan", "Cakupan pelatihan", _pelatihan, "PNS, cakupan 20 JP, JP per PNS, JP yang kurang; PPPK terpisah"),
-        ("kompetensi", "Kompetensi", _kompetensi, "pegawai dinilai, memenuhi standar, JPM rata-rata"),
-        ("kepuasan", "Kepuasan masyarakat (IKM)", _kepuasan, "responden, IKM gabungan, mutu A–D"),
-    ):
-        DATASETS[f"{_key}_{_level}"] = Dataset(f"{_key}_{_level}", f"{_title} per {_label}", _note, False,
-                                               _build(_column), _mutu if _key == "kepuasan" else None)
+for _level in ("provinsi", "kabkota", "instansi", "unit"):
+    for _key, (_title, _keys, _note) in AGREGAT.items():
+        DATASETS[f"{_key}_{_level}"] = Dataset(
+            f"{_key}_{_level}", f"{_title} per {LEVELS[_level].noun}", _note, False, _aggregate(_level, _keys),
+            _mutu if _key == "kepuasan" else None, _presisi(_keys))
 DATASETS["kebutuhan_pelatihan"] = Dataset(
     "kebutuhan_pelatihan", "Kebutuhan pelatihan per unit kerja dan kompetensi",
     "pegawai di bawah standar per kompetensi dan unit, rata-rata kekurangan level, yang sudah dilatih",
-    False, _kebutuhan)
+    False, _kebutuhan, presisi=_presisi(("rata_kekurangan",)))
 DATASETS["pns_di_bawah_target"] = Dataset(
     "pns_di_bawah_target", "PNS di bawah 20 JP (per orang)", "NIP, nama, unit, JP tahun ini, JP yang kurang",
-    True, queries.sql_pns_di_bawah_target)
+    True, queries.sql_pns_di_bawah_target, _orang, {"JP tahun ini": 2, "JP yang kurang": 2})
 DATASETS["pegawai_di_bawah_standar"] = Dataset(
     "pegawai_di_bawah_standar", "Pegawai di bawah standar kompetensi (per orang)",
-    "NIP, nama, unit, kompetensi, level, standar, sudah dilatih", True,
-    queries.sql_kebutuhan_per_orang)
+    "NIP, nama, unit, kompetensi, level, standar, sudah dilatih", True, queries.sql_kebutuhan_per_orang, _orang)
 
 
 def available(scope: Scope) -> dict[str, Dataset]:
@@ -141,35 +149,34 @@ def available(scope: Scope) -> dict[str, Dataset]:
     return {k: d for k, d in DATASETS.items() if scope.lihat_orang or not d.orang}
 
 
-def _sql(ds: Dataset, scope: Scope, filters: Filters, full_nip: bool) -> tuple[str, list]:
+def _sql(ds: Dataset, scope: Scope, filters: Filters, full_nip: bool) -> tuple[str, dict]:
     if ds.orang and not scope.lihat_orang:
         raise PermissionError("Peran Anda tidak berhak mengunduh data orang per orang.")
     return ds.sql(scope, filters, full_nip)
 
 
 @queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
-def count(path: str, version: str, scope: Scope, filters: Filters, kunci: str) -> int:
-    sql, params = _sql(DATASETS[kunci], scope, filters, False)
-    return int(mart.run(path, version, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
+def count(sel: Selection, kunci: str) -> int:
+    sql, params = _sql(DATASETS[kunci], sel.scope, sel.filters, False)
+    return int(queries.run(sel, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
 
 
 @queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
-def preview(path: str, version: str, scope: Scope, filters: Filters, kunci: str, rows: int = 100) -> pd.DataFrame:
+def preview(sel: Selection, kunci: str, rows: int = 100) -> pd.DataFrame:
     """The first rows as the file will hold them (NIP masked)."""
     ds = DATASETS[kunci]
-    sql, params = _sql(ds, scope, filters, False)
-    frame = mart.run(path, version, f"SELECT * FROM ({sql}) LIMIT {int(rows)}", params)
+    sql, params = _sql(ds, sel.scope, sel.filters, False)
+    frame = queries.run(sel, f"SELECT * FROM ({sql}) LIMIT {int(rows)}", params)
     return ds.olah(frame) if ds.olah else frame
 
 
-def batches(path: str, version: str, scope: Scope, filters: Filters, ds: Dataset,
-            full_nip: bool = False) -> tuple[int, Iterable[pd.DataFrame]]:
+def batches(sel: Selection, ds: Dataset, full_nip: bool = False) -> tuple[int, Iterable[pd.DataFrame]]:
     """(row count, the rows in batches). Refuses beyond the row limit before reading any row."""
-    n = count(path, version, scope, filters, ds.kunci)
+    n = count(sel, ds.kunci)
     if n > BATAS_BARIS:
         raise TerlaluBesar(too_big(n))
-    sql, params = _sql(ds, scope, filters, full_nip)
-    frames = mart.stream(path, version, sql, params, BATCH_ROWS)
+    sql, params = _sql(ds, sel.scope, sel.filters, full_nip)
+    frames = mart.stream(sel.path, sel.version, sql, params, BATCH_ROWS)
     return n, (map(ds.olah, frames) if ds.olah else frames)
 
 
@@ -180,53 +187,338 @@ def too_big(n: int) -> str:
 
 # --- files -----------------------------------------------------------------------------------------
 
-def write_csv(frames: Iterable[pd.DataFrame], style: str = "csv_id") -> bytes:
+DESIMAL = 2  # floats not in `presisi` get two decimals
+LEBAR_MAKS = 60  # XLSX column width cap (characters)
+LEBAR_DEFINISI = 100  # the Keterangan sheet's text column; longer texts wrap
+_SEL_RUMUS = tuple("=+-@\t\r")  # a CSV cell starting with one of these is a formula to Excel
+
+
+def write_csv(frames: Iterable[pd.DataFrame], style: str = "csv_id", presisi: dict[str, int] | None = None) -> bytes:
     """UTF-8 with BOM; Indonesian Excel (`;`, decimal comma) or international (`,`, point).
-    Written batch by batch."""
+    Written batch by batch. Floats rounded half-up to `presisi[column]` decimals (else 2),
+    booleans as ya/tidak, missing values empty; text that Excel would take for a formula
+    (=, +, -, @ first) gets a leading apostrophe, as OWASP advises against CSV injection."""
     sep, decimal = (";", ",") if style == "csv_id" else (",", ".")
     out = io.BytesIO()
     out.write("\ufeff".encode())
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    plan = None
     for i, frame in enumerate(frames):
+        plan = plan or _rencana(frame, presisi)
+        columns = {}
+        for j, kolom in enumerate(plan):
+            series = frame.iloc[:, j]
+            if kolom.jenis == "bool":
+                columns[j] = _ya_tidak(series)
+            elif kolom.jenis == "float":
+                rounded = _bulatkan(pd.to_numeric(series, errors="coerce").astype(float), kolom.desimal)
+                columns[j] = np.where(np.isfinite(rounded), rounded, np.nan)  # inf: empty, as in the XLSX
+            elif kolom.jenis == "teks":
+                values = series.astype("str")
+                columns[j] = values.mask(values.str.startswith(_SEL_RUMUS, na=False), "'" + values)
+        if columns:
+            frame = frame.copy(deep=False)
+            for j, values in columns.items():
+                frame.isetitem(j, values)
         frame.to_csv(text, index=False, header=i == 0, sep=sep, decimal=decimal, quoting=csv.QUOTE_MINIMAL)
     text.detach()
     return out.getvalue()
 
 
-def write_xlsx(sheets: dict[str, Iterable[pd.DataFrame]], keterangan: list[tuple[str, str]]) -> bytes:
+def write_xlsx(sheets: dict[str, Iterable[pd.DataFrame]], keterangan: list[tuple[str, str]],
+               presisi: dict[str, int] | None = None) -> bytes:
     """One sheet per table (rows appended batch by batch, write-only) and a "Keterangan"
-    sheet: the context lines given, then every column with its definition."""
+    sheet: the context lines given, then every column with its definition and format.
+
+    Cells are typed: integers `#,##0`, floats rounded half-up to `presisi` (else 2 decimals),
+    columns headed "… (%)" as 0–100 with a % sign, dates `dd/mm/yyyy`, text (names, NIP,
+    codes such as "0032") always as text, never as a number or a formula. The header is
+    bold and frozen, the data has an autofilter, the widths fit the first batch."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    columns: dict[str, None] = {}
+    bold = Font(bold=True)
+    taken: set[str] = {"keterangan"}
+    columns: dict[str, str] = {}  # every column once, with the format it has in the file
     for name, frames in sheets.items():
-        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", name)[:31])  # Excel forbids these in a name
-        header = False
-        for frame in frames:
-            if not header:
-                sheet.append(list(frame.columns))
-                columns.update(dict.fromkeys(frame.columns))
-                header = True
-            for row in frame.itertuples(index=False, name=None):
-                sheet.append([_cell(v) for v in row])
+        sheet = book.create_sheet(_nama_lembar(name, taken))
+        plan, rows, empty = None, 0, None
+        for frame in itertools.chain(frames, [None]):
+            if frame is None:  # after the last batch: a table without rows still gets its header
+                if plan is not None or empty is None:
+                    break
+                frame = empty
+            elif plan is None and frame.empty:
+                empty = frame  # its types say little; wait for a batch with rows
+                continue
+            if plan is None:
+                plan = _rencana(frame, presisi)
+                for j, kolom in enumerate(plan, 1):
+                    sheet.column_dimensions[get_column_letter(j)].width = _lebar(kolom, frame.iloc[:, j - 1])
+                    kolom.gaya = _gaya(sheet, kolom.format)
+                    columns.setdefault(kolom.nama, _uraian(kolom))
+                sheet.freeze_panes = "A2"  # before the first row: write-only writes the view first
+                _cetak(sheet)
+                header = []
+                for kolom in plan:
+                    cell = WriteOnlyCell(sheet)
+                    cell._value, cell.data_type, cell.font = _teks(kolom.nama), "s", bold
+                    header.append(cell)
+                sheet.append(header)
+            for row in zip(*(_sel_kolom(sheet, kolom, frame.iloc[:, j]) for j, kolom in enumerate(plan))):
+                sheet.append(row)
+            rows += len(frame)
+        if plan:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(plan))}{rows + 1}"  # written after the rows
     notes = book.create_sheet("Keterangan")
-    for key, value in keterangan:
-        notes.append([key, value])
-    notes.append([])
-    notes.append(["Kolom", "Definisi"])
-    for column in columns:
-        notes.append([column, kamus.definisi(str(column)) or "-"])
+    notes.column_dimensions["A"].width = min(LEBAR_MAKS, max([len(str(key)) for key, _ in keterangan]
+                                                            + [len(c) for c in columns] + [10]) + 2)
+    notes.column_dimensions["B"].width = LEBAR_DEFINISI
+    notes.column_dimensions["C"].width = 48
+    _cetak(notes, header=False)
+    lines: list[tuple] = [(key, value) for key, value in keterangan] + [()] + [("Kolom", "Definisi", "Format")]
+    lines += [(column, _definisi(column), format_) for column, format_ in columns.items()]
+    header_row = len(keterangan) + 2
+    for i, line in enumerate(lines, 1):
+        if len(line) > 1 and len(str(line[1])) > LEBAR_DEFINISI:  # wrapped: a row tall enough (set before it)
+            notes.row_dimensions[i].height = 15 * -(-len(str(line[1])) // LEBAR_DEFINISI)
+        notes.append([_teks_sel(notes, t, wrap=j == 1, bold=i == header_row) for j, t in enumerate(line)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+@dataclass
+class _Kolom:
+    """How one column goes into a file, decided on the first batch."""
+    nama: str
+    jenis: str  # teks, int, float, tanggal, bool
+    desimal: int = 0
+    format: str = "General"
+    gaya: object = None  # the XLSX style every cell of the column shares
+
+
+def _rencana(frame: pd.DataFrame, presisi: dict[str, int] | None) -> list[_Kolom]:
+    plan = []
+    for j, name in enumerate(frame.columns):
+        name, series = str(name), frame.iloc[:, j]
+        kind = _jenis(series)
+        persen = name.rstrip().endswith("(%)")
+        desimal = int((presisi or {}).get(name, 0 if kind == "int" else DESIMAL))
+        if kind == "int":
+            valid = series.dropna()
+            if len(valid) and valid.abs().max() >= 10 ** 15:  # Excel keeps 15 digits: a NIP as a number breaks
+                kind = "teks"
+        if kind == "int":
+            fmt = '0"%"' if persen else "0" if re.fullmatch(r"tahun([ _].*)?", name.lower()) else "#,##0"
+        elif kind == "float":
+            fraction = "." + "0" * desimal if desimal > 0 else ""
+            fmt = f'0{fraction}"%"' if persen else f"#,##0{fraction}"
+        elif kind == "tanggal":
+            times = pd.to_datetime(series.dropna(), errors="coerce")
+            fmt = "dd/mm/yyyy" if (times.dt.normalize() == times).all() else "dd/mm/yyyy hh:mm"
+        else:
+            fmt = "General"  # text (always a text cell), ya/tidak
+        plan.append(_Kolom(name, kind, desimal, fmt))
+    return plan
+
+
+def _jenis(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "tanggal"
+    if dtype == object:
+        return {"boolean": "bool", "integer": "int", "floating": "float", "decimal": "float",
+                "mixed-integer-float": "float", "date": "tanggal", "datetime": "tanggal",
+                "datetime64": "tanggal"}.get(pd.api.types.infer_dtype(series, skipna=True), "teks")
+    return "teks"  # str/string dtypes, categories and anything else: as text
+
+
+def _bulatkan(values, digits: int) -> np.ndarray:
+    """rules.round_half_up on an array: half-up on the shortest decimal repr of each float
+    (12,25 -> 12,3; 78,125 -> 78,13; 1,005 -> 1,01), NaN kept, -0 written as 0.
+
+    A value lies on the half exactly when it is the float nearest to (k + 0,5) / 10^digits,
+    and IEEE division gives that float exactly; otherwise its side of the half decides."""
+    x = np.asarray(values, dtype=float)
+    scale = 10.0 ** digits
+    a = np.abs(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = a * scale
+        k = np.floor(scaled)
+        n = k + (a >= (k + 0.5) / scale)
+        rounded = np.copysign(n / scale, x) + 0.0
+    return np.where(scaled < 2.0 ** 52, rounded, x)  # beyond: already whole at this scale (and NaN, inf)
+
+
+def _ya_tidak(series: pd.Series) -> pd.Series:
+    return series.astype(object).map({True: "ya", False: "tidak"}, na_action="ignore").where(series.notna(), None)
+
+
+def _teks(value) -> str:
+    """Text Excel accepts: at most 32.767 characters, no control characters."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value if isinstance(value, str) else str(value))[:32767]
+
+
+def _teks_kolom(series: pd.Series) -> pd.Series:
+    """_teks on a column (str dtype, missing values NaN)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return series.astype("str").str.replace(ILLEGAL_CHARACTERS_RE.pattern, "", regex=True).str.slice(0, 32767)
+
+
+def _nama_lembar(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of \\ / * ? : [ ], not blank,
+    no apostrophe at either end, not "History", unique (case-insensitive)."""
+    name = re.sub(r"[\\/*?:\[\]]", "-", _teks(name))[:31].strip().strip("'").strip() or "Data"
+    if name.lower() == "history":
+        name = "History data"
+    candidate, i = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({i})"
+        candidate, i = name[:31 - len(suffix)].rstrip().rstrip("'") + suffix, i + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _cetak(sheet, header: bool = True) -> None:
+    """Printed (or saved as PDF): landscape, as wide as one page, the header on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if header:
+        sheet.print_title_rows = "1:1"
+
+
+def _gaya(sheet, number_format: str):
+    """The style array of a cell with this number format, to share among a column's cells."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+    return cell._style
+
+
+def _lebar(kolom: _Kolom, series: pd.Series) -> float:
+    """A width fitting the header (with room for the filter button) and the first batch."""
+    valid = series.dropna()
+    if not len(valid):
+        content = 0
+    elif kolom.jenis == "teks":
+        content = int(_teks_kolom(valid).str.len().max())
+    elif kolom.jenis in ("int", "float"):
+        values = pd.to_numeric(valid, errors="coerce").astype(float)
+        biggest = float(np.nanmax(np.abs(values))) if values.notna().any() else 0.0
+        grouped = "%" not in kolom.format and kolom.format != "0"
+        content = len(f"{biggest:{',' if grouped else ''}.{kolom.desimal if kolom.jenis == 'float' else 0}f}")
+        content += bool((values < 0).any()) + ("%" in kolom.format)
+    elif kolom.jenis == "tanggal":
+        content = len(kolom.format)
+    else:
+        content = 5  # tidak
+    return float(min(LEBAR_MAKS, max(len(kolom.nama) + 3, content, 4) + 2))
+
+
+def _sel_kolom(sheet, kolom: _Kolom, series: pd.Series) -> list:
+    """The cells of one column of one batch: plain values where openpyxl types them right,
+    styled cells for numbers and dates, explicit text cells for text openpyxl would read as a
+    formula or an error code."""
+    from openpyxl.cell import Cell
+    from openpyxl.cell.cell import ERROR_CODES
+
+    if kolom.jenis == "bool":
+        return _ya_tidak(series).tolist()
+    if kolom.jenis == "teks":
+        texts = _teks_kolom(series)
+        values = texts.astype(object).where(texts.notna(), None).tolist()
+        for i in np.flatnonzero(texts.str.startswith("=", na=False) | texts.isin(ERROR_CODES)):
+            cell = Cell(sheet, 1, 1)
+            cell._value, cell.data_type = values[i], "s"  # text, not a formula or an error value
+            values[i] = cell
+        return values
+    if kolom.jenis == "tanggal":
+        values, data_type = pd.to_datetime(series, errors="coerce"), "d"
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_localize(None)  # Excel has no time zones: the wall-clock time
+        values = [None if pd.isna(v) else v.to_pydatetime() for v in values]
+    elif kolom.jenis == "float":
+        rounded = _bulatkan(pd.to_numeric(series, errors="coerce").astype(float), kolom.desimal)
+        values, data_type = np.where(np.isfinite(rounded), rounded, None).tolist(), "n"  # no NaN, inf in XLSX
+    else:
+        values, data_type = series.astype(object).where(series.notna(), None).tolist(), "n"
+    style = kolom.gaya
+    cells = []
+    for v in values:
+        if v is None:
+            cells.append(None)
+        else:
+            cell = Cell(sheet, 1, 1)
+            cell._value, cell.data_type, cell._style = v, data_type, style
+            cells.append(cell)
+    return cells
+
+
+def _teks_sel(sheet, value, wrap: bool = False, bold: bool = False):
+    """A Keterangan cell: text as text, even when it starts with "=" (a filter value may);
+    long texts wrapped within the column, every cell at the top of its row."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    if value is None:
         return None
-    if hasattr(value, "item"):  # NumPy scalars
-        return value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
+    cell = WriteOnlyCell(sheet)
+    cell._value, cell.data_type = _teks(value), "s"
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _uraian(kolom: _Kolom) -> str:
+    """The format of a column as the Keterangan sheet states it."""
+    desimal = f"{kolom.desimal} desimal" if kolom.desimal else "tanpa desimal"
+    if "%" in kolom.format:
+        return f"persen 0–100, {desimal if kolom.jenis == 'float' else 'tanpa desimal'}"
+    return {"int": "bilangan bulat", "float": f"bilangan, {desimal} (dibulatkan setengah ke atas)",
+            "tanggal": "tanggal (dd/mm/yyyy)", "bool": "ya/tidak"}.get(kolom.jenis, "teks")
+
+
+def _definisi(column: str) -> str:
+    """kamus.definisi, also for a share written as a percentage ("Cakupan (%)")."""
+    if column.rstrip().endswith("(%)"):
+        base = column.rstrip().removesuffix("(%)").rstrip()
+        text = kamus.definisi(column) or kamus.definisi(base)
+        if not text:
+            return "-"
+        text = re.sub(r"\s*\(0–1[^)]*\)", " (dalam persen, 0–100)", text)
+        return text if "0–100" in text or "persen" in text.lower() else f"{text.rstrip()} Dalam persen, 0–100."
+    return kamus.definisi(column) or "-"
+
+
+def ke_persen(frame: pd.DataFrame, percent, presisi: dict[str, int] | None) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Shares (0..1) in `percent` as 0–100 under "<column> (%)"; the presisi of such a column
+    (by either name) is the decimals of the 0–100 value. The share is rounded half-up first, at
+    two more decimals: 0,285 without decimals is 29, where 0,285 × 100 = 28,499999999999996 gave 28."""
+    presisi = dict(presisi or {})
+    renamed = {}
+    for column in percent:
+        if column not in frame.columns:
+            continue
+        new = f"{column} (%)"
+        digits = int(presisi.get(new, presisi.get(column, DESIMAL)))
+        presisi[new] = digits
+        shares = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame = frame.assign(**{column: _bulatkan(_bulatkan(shares, digits + 2) * 100, digits)})
+        renamed[column] = new
+    return frame.rename(columns=renamed), presisi

@@ -66,26 +66,28 @@ PERSON_FILTERS = ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kela
 
 
 def where(f: Filters, scope: Scope = ALL, *, year: bool = True, person: bool = True,
-          alias: str = "") -> tuple[str, list]:
-    """A WHERE clause (without the keyword) and its parameters for a fact table.
+          alias: str = "", prefix: str = "") -> tuple[str, dict]:
+    """A WHERE clause (without the keyword) and its named parameters for a fact table.
 
     Fact tables carry kode_provinsi, kode_kabkota, jenis_instansi, kode_instansi and
-    kode_unit; person facts also the four person filters; most carry tahun.
+    kode_unit; person facts also the four person filters; most carry tahun. Parameters are
+    named after their column (`$kode_provinsi`); `prefix` keeps two clauses of one query
+    apart (the previous year beside this one).
     """
     p = f"{alias}." if alias else ""
     clauses: list[str] = []
-    params: list = []
+    params: dict = {}
 
     def eq(column: str, value) -> None:
         if value is not None:
-            clauses.append(f"{p}{column} = ?")
-            params.append(value)
+            clauses.append(f"{p}{column} = ${prefix}{column}")
+            params[f"{prefix}{column}"] = value
 
     if year:
         eq("tahun", f.tahun)
     if f.kelompok_wilayah is not None:
-        clauses.append(f"{p}kode_provinsi IN (SELECT kode FROM wilayah WHERE kelompok_wilayah = ?)")
-        params.append(f.kelompok_wilayah)
+        clauses.append(f"{p}kode_provinsi IN (SELECT kode FROM wilayah WHERE kelompok_wilayah = ${prefix}kelompok_wilayah)")
+        params[f"{prefix}kelompok_wilayah"] = f.kelompok_wilayah
     for column in ("kode_provinsi", "kode_kabkota", "jenis_instansi", "kode_instansi", "kode_unit"):
         eq(column, getattr(f, column))
     if person:
@@ -95,17 +97,23 @@ def where(f: Filters, scope: Scope = ALL, *, year: bool = True, person: bool = T
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def _scope_clauses(scope: Scope, p: str, params: list) -> list[str]:
-    """A row is visible if its region or its agency is granted (a union of grants)."""
+def _scope_clauses(scope: Scope, p: str, params: dict) -> list[str]:
+    """A row is visible if its region or its agency is granted (a union of grants). The codes
+    are bound under names of their own, shared by every clause of a query."""
     if scope.is_all:
         return []
     parts = []
     if scope.wilayah:
-        marks = ", ".join("?" for _ in scope.wilayah)
+        marks = ", ".join(f"$lingkup_w{i}" for i in range(len(scope.wilayah)))
         parts.append(f"{p}kode_provinsi IN ({marks}) OR {p}kode_kabkota IN ({marks})")
-        codes = sorted(scope.wilayah)
-        params += codes + codes
+        params.update({f"lingkup_w{i}": code for i, code in enumerate(sorted(scope.wilayah))})
     if scope.instansi:
-        parts.append(f"{p}kode_instansi IN ({', '.join('?' for _ in scope.instansi)})")
-        params += sorted(scope.instansi)
+        parts.append(f"{p}kode_instansi IN ({', '.join(f'$lingkup_i{i}' for i in range(len(scope.instansi)))})")
+        params.update({f"lingkup_i{i}": code for i, code in enumerate(sorted(scope.instansi))})
     return ["(" + " OR ".join(f"({x})" for x in parts) + ")"]
+
+
+def bind_list(name: str, values) -> tuple[str, dict]:
+    """`$name0, $name1, ...` and their parameters, for an IN list of values."""
+    values = list(values)
+    return ", ".join(f"${name}{i}" for i in range(len(values))), {f"{name}{i}": v for i, v in enumerate(values)}

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import pandas as pd
-import streamlit as st
 
 from .config import setting
 
@@ -35,39 +36,59 @@ def version(path: str) -> str:
     return f"{stat.st_ino}-{stat.st_mtime_ns}"
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+_CONNECTIONS: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+_LOCK = threading.Lock()
+
+
 def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
-    # Keyed on the version so a refreshed mart gets a new connection; two entries let
-    # sessions still reading the previous file finish.
-    try:
-        # A bounded buffer pool keeps the app within its memory budget at national scale;
-        # the operating system's file cache keeps the rest of the mart close.
-        # (Set after connecting, so that other read-only connections to the same file in this
-        # process, which must share its configuration, can still open it.)
-        con = duckdb.connect(path, read_only=True)
-        con.execute("SET memory_limit = ?", [setting("MART_READ_MEMORY_LIMIT", "500MB")])
+    """One read-only connection per mart version, shared by every session of the process. Two
+    versions are kept, so sessions still reading the previous file finish; an older one is
+    dropped (its open cursors keep the database alive until they close)."""
+    key = (path, mart_version)
+    with _LOCK:
+        con = _CONNECTIONS.get(key)
+        if con is not None:
+            return con
+        try:
+            # A bounded buffer pool keeps the app within its memory budget at national scale;
+            # the operating system's file cache keeps the rest of the mart close. (Set after
+            # connecting, so that other read-only connections to the same file in this process,
+            # which must share its configuration, can still open it.)
+            con = duckdb.connect(path, read_only=True)
+            con.execute("SET memory_limit = $limit", {"limit": setting("MART_READ_MEMORY_LIMIT", "500MB")})
+        except duckdb.Error as exc:
+            raise MartUnavailable(
+                f"Mart analitik di {path} tidak dapat dibuka ({exc}). Bangun ulang dengan "
+                "`python -m data_access refresh`.") from None
+        _CONNECTIONS[key] = con
+        while len(_CONNECTIONS) > 2:
+            _CONNECTIONS.pop(next(iter(_CONNECTIONS)))
         return con
-    except duckdb.Error as exc:
-        raise MartUnavailable(
-            f"Mart analitik di {path} tidak dapat dibuka ({exc}). Bangun ulang dengan "
-            "`python -m data_access refresh`.") from None
 
 
-def run(path: str, mart_version: str, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+def _used(sql: str, params: dict | list | tuple) -> dict | list:
+    """The named parameters the SQL mentions (DuckDB refuses any extra one); lists as they are."""
+    if not isinstance(params, dict):
+        return list(params)
+    named = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    return {k: v for k, v in params.items() if k in named}
+
+
+def run(path: str, mart_version: str, sql: str, params: dict | list | tuple = ()) -> pd.DataFrame:
     """Run one parameterised query on the mart; values are always bound, never formatted in."""
     cursor = _connection(path, mart_version).cursor()  # a cursor per query: safe across threads
     try:
-        return cursor.execute(sql, list(params)).df()
+        return cursor.execute(sql, _used(sql, params)).df()
     finally:
         cursor.close()
 
 
-def stream(path: str, mart_version: str, sql: str, params: list | tuple = (),
+def stream(path: str, mart_version: str, sql: str, params: dict | list | tuple = (),
            rows: int = 50_000) -> Iterator[pd.DataFrame]:
     """The rows of one query in batches of about `rows`, for files too large to build at once."""
     cursor = _connection(path, mart_version).cursor()
     try:
-        reader = cursor.sql(sql, params=list(params)).to_arrow_reader(rows)
+        reader = cursor.sql(sql, params=_used(sql, params)).to_arrow_reader(rows)
         for batch in reader:
             yield batch.to_pandas()
     finally:

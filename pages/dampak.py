@@ -18,7 +18,7 @@ st.info("**Keterkaitan bukan bukti sebab-akibat.** Instansi yang rajin melatih p
         "layanan, dan paling kuat bila pelatihan diberikan bertahap atau acak lalu hasilnya dibandingkan.",
         icon=":material/lightbulb:")
 
-wide, label = queries.cakupan_dan_ikm(k.path, k.version, k.scope, f)
+wide, label = queries.cakupan_dan_ikm(k.sel)
 st.subheader(f"Cakupan 20 JP {year - 1} dan IKM {year}, per {label}")
 pairs = wide.dropna(subset=["cakupan", "ikm_sesudah"])
 per_entity = wide.rename(columns={
@@ -33,7 +33,8 @@ if not pairs.empty:  # the points, and the fitted line when there is one
     line = () if fit is None else (fit.kemiringan, fit.intersep)
     frame.chart_and_table(charts.scatter_fit(pairs, "cakupan", "ikm_sesudah", f"Cakupan 20 JP {year - 1}",
                                              f"IKM {year}", *line),
-                          per_entity, f"Cakupan dan IKM per {label}", percent_columns)
+                          per_entity, f"Cakupan dan IKM per {label}", percent_columns,
+                          precision={f"IKM {year - 1}": 2, f"IKM {year}": 2})
 if fit is not None:
     cols = st.columns(3)
     per10 = fit.kemiringan / 10
@@ -58,20 +59,16 @@ if fit is not None:
                    "pada data demo yang kecil hubungan itu paling jelas per unit kerja (pilih satu instansi).")
 
 st.subheader("Perubahan terhadap perubahan")
-both = wide.dropna(subset=["cakupan_sebelum", "cakupan", "ikm_sebelum", "ikm_sesudah"])
-if len(both) < 2:
+groups = queries.perubahan_ikm_menurut_cakupan(k.sel)
+if groups.empty:
     frame.empty_state("Belum cukup data dua tahun berturut-turut untuk perbandingan ini.")
 else:
-    both = both.assign(kelompok=(both["cakupan"] > both["cakupan_sebelum"]).map(
-        {True: f"Cakupan naik ({year - 2}→{year - 1})", False: f"Cakupan turun/tetap ({year - 2}→{year - 1})"}),
-        perubahan_ikm=both["ikm_sesudah"] - both["ikm_sebelum"])
-    groups = both.groupby("kelompok", as_index=False).agg(jumlah=("kode", "size"), perubahan_ikm=("perubahan_ikm", "mean"))
     charts.show(charts.group_bars(groups, "kelompok", "perubahan_ikm", f"Rata-rata perubahan IKM {year - 1}→{year}",
                                   "+,.2f"))
     st.caption("Sebelum/sesudah: rata-rata perubahan IKM unit yang cakupannya naik dibanding yang turun.")
 
 st.subheader("Kompetensi yang dinilai dua kali")
-repeat = queries.kompetensi_berulang(k.path, k.version, k.scope, f)
+repeat = queries.kompetensi_berulang(k.sel)
 if repeat.empty:
     frame.empty_state("Belum ada kompetensi yang dinilai dua kali untuk filter ini.")
 else:
@@ -83,8 +80,8 @@ else:
                "selesai di antara keduanya.")
 
 st.subheader("Peringatan dini")
-warning = queries.peringatan_dini(k.path, k.version, k.scope, f)
-national = queries.cakupan_nasional(k.path, k.version, f)
+warning = queries.peringatan_dini(k.sel)
+national = queries.cakupan_nasional(k.sel)
 st.caption(f"Unit yang IKM-nya turun dua tahun berturut-turut sampai {year} dan cakupan 20 JP-nya {year} di bawah "
            f"angka nasional ({fmt.persen(national)}).")
 if warning.empty:
@@ -92,10 +89,12 @@ if warning.empty:
 else:
     download.buttons("Peringatan dini", lambda: warning.drop(columns=["kode_instansi"]).rename(columns={
         "kode_unit": "Kode", "unit_kerja": "Unit kerja", "ikm_2": f"IKM {year - 2}", "ikm_1": f"IKM {year - 1}",
-        "ikm": f"IKM {year}", "cakupan": f"Cakupan {year}"}), k, "unduh_peringatan")
+        "ikm": f"IKM {year}", "cakupan": f"Cakupan {year}", "sampel": "Kecukupan sampel"}), k, "unduh_peringatan",
+        percent=(f"Cakupan {year}",), presisi={f"IKM {y}": 2 for y in (year - 2, year - 1, year)})
 for row in warning.head(20).itertuples():
     st.page_link("pages/kepuasan.py", label=f"**{row.unit_kerja}** — IKM {fmt.angka(row.ikm_2, 2)} → "
-                 f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}",
+                 f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}"
+                 + (f" ({row.sampel} {year})" if row.sampel != "memadai" else ""),
                  query_params=frame.link_params(kode_instansi=row.kode_instansi, kode_unit=row.kode_unit),
                  icon=":material/warning:")
 if len(warning) > 20:

@@ -1,6 +1,5 @@
 """Tentang data: how fresh the data is, where it comes from, and how figures are computed."""
 
-import pandas as pd
 import streamlit as st
 
 from data_access import contract, kamus, queries
@@ -27,33 +26,28 @@ st.markdown(f"Sumber: **{info.source}** · versi kontrak data **{meta.get('versi
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Isi sumber pada refresh terakhir")
-    counts = queries.row_counts(k.path, k.version)
+    counts = queries.row_counts(k.sel)
     frame.table(counts.rename(columns={"tabel": "Tabel sumber", "baris": "Jumlah baris"}), "Isi sumber")
 with right:
     st.subheader("Isi mart analitik")
-    mart_counts = queries.mart_tables(k.path, k.version)
+    mart_counts = queries.mart_tables(k.sel)
     frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
 
 st.subheader("Indikator")
-indicators = pd.DataFrame([vars(i) for i in kamus.INDIKATOR]).rename(columns={
-    "nama": "Indikator", "definisi": "Definisi", "rumus": "Rumus", "satuan": "Satuan", "target": "Target",
-    "dasar": "Dasar hukum"})
+indicators = kamus.indikator()
 st.table(indicators.set_index("Indikator"))  # long texts wrap here, unlike in a data grid
 download.buttons("Indikator", lambda: indicators, k, "unduh_indikator")
 
 st.subheader("Cara angka dihitung")
 st.markdown(f"""
-- **Pegawai pada suatu tahun**: ASN dengan TMT paling lambat 31 Desember tahun itu yang masih aktif,
-  atau yang berhenti pada tahun itu atau sesudahnya. Unit, golongan, dan jabatan memakai keadaan terkini.
-- **Cakupan 20 JP**: bagian PNS yang JP-nya dalam setahun mencapai **{fmt.angka(float(meta.get('target_jp_pns', 20)))} JP**
-  (PP 11/2017 pasal 203 ayat 4, diubah PP 17/2020). Kegiatan dihitung pada tahun tanggal selesainya.
-  PPPK tidak dihitung gagal terhadap target PNS; bagi mereka berlaku paling banyak
-  {fmt.angka(float(meta.get('batas_jp_pppk', 24)))} JP per tahun kontrak.
-- **Kesenjangan kompetensi**: level hasil penilaian dikurangi level standar jenjang jabatan
-  (PermenPANRB 38/2017); **JPM** = jumlah level / jumlah standar × 100%, paling tinggi 100%
-  (Optimal ≥ {fmt.angka(float(meta.get('jpm_optimal', 90)))}%, Cukup Optimal ≥ {fmt.angka(float(meta.get('jpm_cukup', 78)))}%).
-- **IKM**: rata-rata jawaban per unsur (NRR) × 1/9 untuk setiap unsur, × 25 (PermenPANRB 14/2017).
-  IKM beberapa unit atau periode dihitung dari gabungan jawaban (berbobot responden), bukan rata-rata IKM unit.
+- **Pegawai pada suatu tahun**: {kamus.MEASURES["asn"].population}. Unit, golongan, dan jabatan memakai keadaan
+  terkini. Kegiatan pengembangan dihitung pada tahun tanggal selesainya; JP dijumlah sebagai desimal tepat.
+- **Pembulatan**: angka dibulatkan hanya untuk tampilan, setengah ke atas (12,25 → 12,3; 78,125 → 78,13); IKM dan
+  nilai unsur selalu dengan dua desimal.
+- **Angka kecil**: per entitas, cakupan, JP, dan kompetensi tidak ditampilkan di peringkat dan daftar bila kurang
+  dari {kamus.MIN_PEGAWAI} pegawai; IKM bila kurang dari {kamus.MIN_RESPONDEN} responden (IKM unit di halaman
+  Kepuasan selalu tampil, dengan tanda kecukupan sampel).
+- **Tahun berjalan**: cakupan, JP, dan IKM dibandingkan dengan bulan yang sama tahun sebelumnya.
 
 Untuk memperbarui data jalankan `python -m data_access refresh`; dasbor memakai mart baru tanpa
 dimulai ulang.

@@ -21,7 +21,7 @@ with left:
     if not k.scope.lihat_orang:
         st.caption(":material/lock: Daftar orang per orang hanya untuk peran perencana dan admin.")
 with right:
-    rows = ekspor.count(k.path, k.version, k.scope, k.filters, key)
+    rows = ekspor.count(k.sel, key)
     st.metric("Baris dalam unduhan", fmt.angka(rows),
               help=f"Semua baris untuk filter ini, bukan hanya cuplikan. Batas satu unduhan "
                    f"{fmt.angka(ekspor.BATAS_BARIS)} baris (setelan BATAS_BARIS_UNDUH).")
@@ -36,9 +36,8 @@ st.subheader("Cuplikan")
 if rows == 0:
     frame.empty_state()
 else:
-    sample = ekspor.preview(k.path, k.version, k.scope, k.filters, key)
-    frame.table(sample, None, percent=[c for c in ("cakupan_20jp", "persen_memenuhi") if c in sample.columns],
-                decimals=2)
+    sample = ekspor.preview(k.sel, key)
+    frame.table(sample, None, precision=ds.presisi)
     st.caption(f"{fmt.angka(min(rows, len(sample)))} baris pertama dari {fmt.angka(rows)}. Berkas XLSX memuat "
                "lembar **Keterangan**: filter, tanggal data, sumber, dan definisi setiap kolom.")
     with st.expander("Definisi kolom"):

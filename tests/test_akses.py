@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access import akses, config
+from data_access.queries import Selection
 from data_access.filters import Scope
 
 from .expected import mart_query, person_years, source_table
@@ -208,9 +209,9 @@ def test_scope_rows_are_a_union_of_regions_and_agencies(sqlite_demo, src, agency
     _, path = sqlite_demo
     version = mart.version(str(path))
     scope = Scope(wilayah=frozenset({"35"}), instansi=frozenset({agency}))
-    got = queries.jumlah_asn(str(path), version, scope, Filters(tahun=2025))
+    got = queries.jumlah_asn(Selection(str(path), version, scope, Filters(tahun=2025)))
     assert got == expected_asn(src, 2025, ("35",), (agency,))
-    assert not queries.cakupan_ada(str(path), version, Scope(wilayah=frozenset({"99"})))
+    assert not queries.cakupan_ada(Selection(str(path), version, Scope(wilayah=frozenset({"99"}))))
 
 
 # --- without login ------------------------------------------------------------------------------

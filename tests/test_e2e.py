@@ -213,10 +213,12 @@ def test_attention_link_opens_the_detail_page_with_its_filter(server, page):
 def test_download_delivers_the_file(server, page, sqlite_demo):
     import io
 
+    import numpy as np
     import pandas as pd
 
     from data_access import mart, queries
     from data_access.filters import ALL, Filters
+    from data_access.queries import Selection
 
     open_page(page, f"{server}/cakupan-pelatihan?tahun=2025&provinsi=32")
     heading = page.get_by_text("Unit kerja dengan cakupan terendah")
@@ -226,16 +228,15 @@ def test_download_delivers_the_file(server, page, sqlite_demo):
     with page.expect_download() as info:
         page.get_by_role("button", name="CSV Indonesia (;)").last.click()
     download = info.value
-    assert re.fullmatch(r"unit-kerja-dengan-cakupan-terendah_jawa-barat_2025_\d{4}-\d{2}-\d{2}\.csv",
+    assert re.fullmatch(r"unit-kerja-dengan-cakupan-terendah_jawa-barat_2025_\d{4}-\d{2}-\d{2}_id\.csv",
                         download.suggested_filename)
     raw = open(download.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     got = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
     _, path = sqlite_demo
-    expected = queries.unit_cakupan_terendah(str(path), mart.version(str(path)), ALL,
-                                             Filters(tahun=2025, kode_provinsi="32"))
-    assert got.iloc[0]["Unit kerja"] == expected.iloc[0]["unit_kerja"]
-    assert got.iloc[0]["Cakupan"] == pytest.approx(expected.iloc[0]["cakupan"])
+    expected = queries.unit_cakupan_terendah(Selection(str(path), mart.version(str(path)), ALL, Filters(tahun=2025, kode_provinsi="32")))
+    assert list(got["Unit kerja"]) == list(expected["nama"])
+    assert np.allclose(got["Cakupan 20 JP (%)"], expected["cakupan"] * 100, atol=0.05, equal_nan=True)
     assert len(got) == len(expected)
 
 
@@ -280,7 +281,8 @@ def test_export_page_download_through_the_browser(server, page):
     book = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
     assert book.sheetnames[-1] == "Keterangan"
     rows = list(book.worksheets[0].values)
-    assert rows[0][:3] == ("tahun", "kode", "nama") and {r[1] for r in rows[1:]} == {"35"}
+    assert rows[0][:3] == ("Tahun", "Kode provinsi", "Provinsi") and {r[1] for r in rows[1:]} == {"35"}
+    assert book.worksheets[0].freeze_panes == "A2" and "Cakupan 20 JP (%)" in rows[0]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "unduh-data-pilihan.png"), full_page=True)
 
@@ -365,3 +367,86 @@ def test_single_sign_on_shows_only_the_granted_region(sso, page, src):  # noqa: 
     assert "masuk: kadis@jatimprov.go.id sebagai kepala_wilayah" in text
     assert "akses ditolak: tamu@contoh.go.id" in text
     assert COOKIE_SECRET not in text and CLIENT_SECRET not in text
+
+
+# --- tables keep numbers as numbers -----------------------------------------------------------------
+
+_COLUMN_EDGES = """(canvas) => {
+    // The grid is a canvas: find the column borders on a pixel row through the header, above
+    // its text, as the x where the colour differs from the header's background.
+    const dpr = window.devicePixelRatio || 1;
+    const row = canvas.getContext('2d').getImageData(0, Math.round(4 * dpr), canvas.width, 1).data;
+    const colour = x => row.slice(4 * x, 4 * x + 4).join(',');
+    const counts = {};
+    for (let x = 0; x < canvas.width; x++) counts[colour(x)] = (counts[colour(x)] || 0) + 1;
+    const background = Object.keys(counts).reduce((a, b) => counts[a] >= counts[b] ? a : b);
+    const edges = [];
+    for (let x = 1; x < canvas.width - 1; x++)
+        if (colour(x) !== background && colour(x - 1) === background) edges.push(x / dpr);
+    return edges;
+}"""
+
+
+def _grid_column(grid, index: int) -> list[str]:
+    """Every value of the column at `index` (1-based), top to bottom, read from the table
+    glide-data-grid keeps for screen readers. It holds only the rows in view (and follows a
+    scroll a moment later), so the grid's scroller moves down a few rows at a time."""
+    return grid.evaluate("""async (grid, index) => {
+        const scroller = grid.querySelector('.dvn-scroller');
+        const rows = Number(grid.querySelector('table[role=grid]').getAttribute('aria-rowcount')) - 1;
+        const shown = () => [...grid.querySelectorAll('tbody tr')].map(row => [
+            Number(row.getAttribute('aria-rowindex')), row.querySelector(`td[aria-colindex="${index}"]`).textContent]);
+        const moved = async before => {
+            for (let waited = 0; waited < 2000 && shown()[0]?.[0] === before; waited += 50)
+                await new Promise(resolve => setTimeout(resolve, 50));
+        };
+        const seen = new Map(shown());
+        while (seen.size < rows && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) {
+            const before = shown()[0]?.[0];
+            scroller.scrollTop += scroller.clientHeight / 2;
+            await moved(before);
+            for (const [at, text] of shown()) seen.set(at, text);
+        }
+        const before = shown()[0]?.[0];
+        scroller.scrollTop = 0;
+        await moved(before);
+        return [...seen.keys()].sort((a, b) => a - b).map(at => seen.get(at));
+    }""", index)
+
+
+def _click_header(page, grid, column: int):
+    """Click the header of the column at `column` (1-based), drawn on the grid's canvas."""
+    canvas = grid.locator("canvas").first
+    box = canvas.bounding_box()
+    edges = [0.0, *canvas.evaluate(_COLUMN_EDGES), box["width"]]
+    assert len(edges) == grid.locator("thead th").count() + 1, edges  # a border between each pair
+    page.mouse.click(box["x"] + (edges[column - 1] + edges[column]) / 2, box["y"] + 18)
+    page.wait_for_timeout(500)
+
+
+def test_clicking_a_numeric_header_sorts_by_value(server, page):
+    """frame.table hands the grid numbers with Indonesian display texts (frame.formatted): a
+    click on "PNS" orders the provinces by their number of PNS, not as text (where 12 comes
+    before 8), and a second click reverses it. The screenshot shows the sorted grid."""
+    page.set_viewport_size({"width": 1366, "height": 1200})
+    open_page(page, f"{server}/cakupan-pelatihan?tahun=2025")
+    panel = page.locator(".st-key-tab_cakupan-pelatihan-per-provinsi")  # the tabs' key, see chart_and_table
+    panel.scroll_into_view_if_needed()
+    panel.get_by_role("tab", name="Tabel").click()
+    grid = panel.locator("[data-testid=stDataFrame]")
+    grid.wait_for(timeout=15_000)
+    page.wait_for_timeout(1000)
+    headers = [th.inner_text() for th in grid.locator("thead th").all()]
+    column = headers.index("PNS") + 1
+    before = _grid_column(grid, column)
+    assert len(before) == 38  # every province
+    numbers = [int(v) for v in before]  # the cells hold numbers, not "1.234" texts
+    assert sorted(before, key=int) != sorted(before)  # 1- and 2-digit counts: text order differs
+
+    _click_header(page, grid, column)
+    assert [int(v) for v in _grid_column(grid, column)] == sorted(numbers)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tabel-urut-pns.png"), clip=grid.bounding_box())
+    _click_header(page, grid, column)
+    assert [int(v) for v in _grid_column(grid, column)] == sorted(numbers, reverse=True)
+    assert_healthy(page)

@@ -4,22 +4,25 @@ import duckdb
 import pytest
 
 from data_access.filters import Filters, Scope, where
+from data_access.queries import Selection
 
 CASES = [
-    (Filters(), Scope(), {}, "TRUE", []),
-    (Filters(tahun=2025), Scope(), {}, "tahun = ?", [2025]),
-    (Filters(tahun=2025), Scope(), {"year": False}, "TRUE", []),
-    (Filters(kode_provinsi="32", jenis_asn="PNS"), Scope(), {}, "kode_provinsi = ? AND jenis_asn = ?", ["32", "PNS"]),
-    (Filters(jenis_asn="PNS", jenis_kelamin="P"), Scope(), {"person": False}, "TRUE", []),
+    (Filters(), Scope(), {}, "TRUE", {}),
+    (Filters(tahun=2025), Scope(), {}, "tahun = $tahun", {"tahun": 2025}),
+    (Filters(tahun=2025), Scope(), {"year": False}, "TRUE", {}),
+    (Filters(kode_provinsi="32", jenis_asn="PNS"), Scope(), {}, "kode_provinsi = $kode_provinsi AND jenis_asn = $jenis_asn",
+     {"kode_provinsi": "32", "jenis_asn": "PNS"}),
+    (Filters(jenis_asn="PNS", jenis_kelamin="P"), Scope(), {"person": False}, "TRUE", {}),
     (Filters(kelompok_wilayah="Jawa"), Scope(), {},
-     "kode_provinsi IN (SELECT kode FROM wilayah WHERE kelompok_wilayah = ?)", ["Jawa"]),
-    (Filters(kode_unit="U1"), Scope(), {"alias": "t"}, "t.kode_unit = ?", ["U1"]),
+     "kode_provinsi IN (SELECT kode FROM wilayah WHERE kelompok_wilayah = $kelompok_wilayah)", {"kelompok_wilayah": "Jawa"}),
+    (Filters(kode_unit="U1"), Scope(), {"alias": "t"}, "t.kode_unit = $kode_unit", {"kode_unit": "U1"}),
+    (Filters(tahun=2024), Scope(), {"prefix": "lalu_"}, "tahun = $lalu_tahun", {"lalu_tahun": 2024}),
     (Filters(), Scope(wilayah=frozenset({"32"})), {},
-     "((kode_provinsi IN (?) OR kode_kabkota IN (?)))", ["32", "32"]),
+     "((kode_provinsi IN ($lingkup_w0) OR kode_kabkota IN ($lingkup_w0)))", {"lingkup_w0": "32"}),
     (Filters(tahun=2024), Scope(wilayah=frozenset({"3204"}), instansi=frozenset({"K01"})), {},
-     "tahun = ? AND ((kode_provinsi IN (?) OR kode_kabkota IN (?)) OR (kode_instansi IN (?)))",
-     [2024, "3204", "3204", "K01"]),
-    (Filters(kode_provinsi="32' OR 1=1 --"), Scope(), {}, "kode_provinsi = ?", ["32' OR 1=1 --"]),
+     "tahun = $tahun AND ((kode_provinsi IN ($lingkup_w0) OR kode_kabkota IN ($lingkup_w0)) OR (kode_instansi IN ($lingkup_i0)))",
+     {"tahun": 2024, "lingkup_w0": "3204", "lingkup_i0": "K01"}),
+    (Filters(kode_provinsi="32' OR 1=1 --"), Scope(), {}, "kode_provinsi = $kode_provinsi", {"kode_provinsi": "32' OR 1=1 --"}),
 ]
 
 
@@ -53,25 +56,25 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     path, version = str(path), mart.version(str(path))
     f = Filters(tahun=2025)
     queries.cakupan_per_wilayah.clear()
-    first = queries.cakupan_per_wilayah(path, version, Scope(), f)
-    jabar = queries.cakupan_per_wilayah(path, version, Scope(wilayah=frozenset({"32"})), f)
+    first = queries.cakupan_per_wilayah(Selection(path, version, Scope(), f))
+    jabar = queries.cakupan_per_wilayah(Selection(path, version, Scope(wilayah=frozenset({"32"})), f))
     assert len(first) > 1 and list(jabar["kode"]) == ["32"]
     original = first.copy()
     first["cakupan"] = 0.0  # a page changing its answer
     first["baru"] = 1
     first.loc[0, "nama"] = "diubah"
-    again = queries.cakupan_per_wilayah(path, version, Scope(), f)
+    again = queries.cakupan_per_wilayah(Selection(path, version, Scope(), f))
     assert again is not first
     assert again.equals(original)
-    table, trend = queries.banding(path, version, Scope(), f, "provinsi", ("32", "35"))
+    table, trend = queries.banding(Selection(path, version, Scope(), f), "provinsi", ("32", "35"))
     table["cakupan"] = 0.0  # answers that come as a tuple of frames are the caller's too
     trend.loc[0, "nama"] = "diubah"
-    again_table, again_trend = queries.banding(path, version, Scope(), f, "provinsi", ("32", "35"))
+    again_table, again_trend = queries.banding(Selection(path, version, Scope(), f), "provinsi", ("32", "35"))
     assert not (again_table["cakupan"] == 0.0).all() and "diubah" not in set(again_trend["nama"])
-    options = queries.filter_options(path, version, Scope(), f, "kode_provinsi")
+    options = queries.filter_options(Selection(path, version, Scope(), f), "kode_provinsi")
     options.clear()
-    assert queries.filter_options(path, version, Scope(), f, "kode_provinsi")
+    assert queries.filter_options(Selection(path, version, Scope(), f), "kode_provinsi")
     # A refreshed mart (another version) drops the answers made for the earlier one.
     assert len(queries.cakupan_per_wilayah.cache) == 2
-    queries.cakupan_per_wilayah(path, version + "-baru", Scope(), f)
-    assert [key[1] for key in queries.cakupan_per_wilayah.cache] == [version + "-baru"]
+    queries.cakupan_per_wilayah(Selection(path, version + "-baru", Scope(), f))
+    assert [key[0].version for key in queries.cakupan_per_wilayah.cache] == [version + "-baru"]

@@ -231,3 +231,83 @@ def test_chart_specs_are_cached_on_their_data():
         assert pa.ipc.open_stream(first.arrow[name]).read_all().to_pylist() == rows
     first["title"] = "diubah"  # a caller's change stays with its copy
     assert "title" not in charts.indicator_bars(data, "nama", "ikm", "IKM", ",.2f")
+
+
+def _formatted_app():
+    """A script that shows one table through frame.formatted, for AppTest."""
+    import pandas as pd
+    import streamlit as st
+
+    from ui import frame
+
+    df = pd.DataFrame({
+        "Nama": ["Unit A", "Unit B", None],
+        "Tahun": [2025, 2024, 2023],
+        "PNS": [3458, 867, 1234567],
+        "JP": [1234.5, -12.25, float("nan")],
+        "Cakupan": [0.625, 0.12345, 1.0],
+        "IKM": [78.125, 88.305, 76.6],
+        "Utuh": [12.0, 3.0, float("nan")],
+        "Dinilai": pd.to_datetime(["2026-11-27", None, "2025-01-02"]),
+    })
+    st.dataframe(frame.formatted(df, percent=["Cakupan"], precision={"IKM": 2}), hide_index=True)
+    plain = frame.formatted(df, percent=["Cakupan"], precision={"IKM": 2})
+    del plain._translate  # pandas' own rendering of the same Styler, which formatted() only speeds up
+    st.dataframe(plain, hide_index=True)
+
+
+def displayed(grid):
+    """The texts an AppTest st.dataframe element shows (its `.value` holds the numbers): the
+    display texts of a Styler (frame.formatted), str(value) where it gives none."""
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(grid.proto.arrow_data.styler.display_values)
+
+
+def test_formatted_keeps_numbers_and_shows_indonesian_text():
+    """The grid gets the numbers (so a header click sorts by value) and, beside them, the display
+    texts in Indonesian format, rounded half-up, whatever the browser's locale."""
+    import pandas as pd
+
+    at = AppTest.from_function(_formatted_app, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    grid, plain = at.dataframe
+    values = grid.value
+    for column in ("Tahun", "PNS"):
+        assert pd.api.types.is_integer_dtype(values[column]), column
+    for column in ("JP", "Cakupan", "IKM", "Utuh"):
+        assert pd.api.types.is_float_dtype(values[column]), column
+    assert values["PNS"].tolist() == [3458, 867, 1234567]
+    assert values["Cakupan"].tolist() == [0.625, 0.12345, 1.0]
+    shown = displayed(grid)
+    assert shown.equals(displayed(plain))
+    assert shown.to_dict("list") == {
+        "Nama": ["Unit A", "Unit B", "–"],
+        "Tahun": ["2025", "2024", "2023"],
+        "PNS": ["3.458", "867", "1.234.567"],
+        "JP": ["1.234,5", "-12,3", "–"],
+        "Cakupan": ["62,5%", "12,3%", "100,0%"],
+        "IKM": ["78,13", "88,31", "76,60"],
+        "Utuh": ["12", "3", "–"],
+        "Dinilai": ["27 Nov 2026", "–", "2 Jan 2025"],
+    }
+
+
+def test_table_passes_percent_and_places_to_the_download(monkeypatch):
+    """The Unduh menu learns which columns are shares and how many places each float column
+    shows (for a share: the places of its percentage)."""
+    import pandas as pd
+
+    from ui import download, frame
+
+    calls = []
+    monkeypatch.setattr(download, "buttons", lambda *args, **kwargs: calls.append((args, kwargs)))
+    monkeypatch.setattr(frame, "context", lambda: None)
+    monkeypatch.setattr(frame.st, "dataframe", lambda *args, **kwargs: None)
+    df = pd.DataFrame({"Nama": ["A"], "Tahun": [2025], "PNS": [867], "Cakupan": [0.625], "IKM": [78.125],
+                       "JP": [12.0]})
+    frame.table(df, "Cakupan per unit", percent=["Cakupan"], decimals=1, precision={"IKM": 2})
+    (what, rows, _k), kwargs = calls[0]
+    assert what == "Cakupan per unit" and rows() is df
+    assert kwargs == {"key": "unduh_cakupan-per-unit", "percent": ("Cakupan",),
+                      "presisi": {"Cakupan": 1, "IKM": 2, "JP": 0}}

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from data_access import mart, queries, rules
+from data_access.queries import Selection
 from data_access.filters import ALL, Filters
 from ui import charts
 from ui import format as fmt
@@ -34,20 +35,24 @@ def small_mart(tmp_path_factory):
 
 def test_latest_assessment_counts_and_missing_standards_are_reported(small_mart):
     path, version = small_mart
-    by_year = queries.kompetensi_ringkasan(path, version, ALL, Filters(tahun=2025)).set_index("tahun")
+    y2024 = queries.headline(Selection(path, version, ALL, Filters(tahun=2024)), queries.kompetensi.KARTU)["nilai"]
+    y2025 = queries.headline(Selection(path, version, ALL, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
     # 2024: Siti M.01 level 1 against 3 (below), T.01 level 1 against 1: JPM 2/4 = 50%.
-    assert by_year.loc[2024, "dinilai"] == 1 and by_year.loc[2024, "memenuhi"] == 0
-    assert by_year.loc[2024, "jpm"] == pytest.approx(50.0)
+    assert y2024["dinilai"] == 1 and y2024["memenuhi_standar"] == 0
+    assert y2024["jpm"] == pytest.approx(0.50)
     # 2025: the June 2025 level 2 replaces level 1 for M.01: JPM 3/4 = 75%, still below.
-    assert by_year.loc[2025, "jpm"] == pytest.approx(75.0)
-    assert by_year.loc[2025, "kurang"] == 1  # 75% < 78%: Kurang Optimal
-    # Budi was assessed only on a competency without a standard for his level.
-    assert by_year.loc[2025, "tanpa_standar"] == 1 and by_year.loc[2025, "dinilai"] == 1
-    needs = queries.kebutuhan_pengembangan(path, version, ALL, Filters(tahun=2025)).set_index("kode_kompetensi")
+    assert y2025["jpm"] == pytest.approx(0.75)
+    assert y2025["jpm_kurang"] == 1  # 75% < 78%: Kurang Optimal, one of one
+    # Budi was assessed only on a competency without a standard for his level: not assessed, reported apart,
+    # and not in the recency counts either (those count the assessed only).
+    assert y2025["tanpa_standar"] == 1 and y2025["dinilai"] == 1
+    assert y2025["dinilai_1_tahun"] + y2025["dinilai_1_3_tahun"] + y2025["dinilai_lebih_3_tahun"] == 1
+    assert y2025["dinilai_tahun_ini"] == 1  # Siti's latest assessment (June 2025) is of this year: 1 of 1
+    needs = queries.kebutuhan_pengembangan(Selection(path, version, ALL, Filters(tahun=2025))).set_index("kode_kompetensi")
     assert needs.loc["M.01", "di_bawah_standar"] == 1 and needs.loc["M.01", "kekurangan_level"] == 1
     assert needs.loc["M.01", "sudah_dilatih"] == 1  # mentoring on M.01 in July, after the June assessment
-    people = queries.kebutuhan_per_orang(path, version, PERENCANA, Filters(tahun=2025))
-    total = queries.jumlah_di_bawah_standar(path, version, PERENCANA, Filters(tahun=2025))
+    people = queries.kebutuhan_per_orang(Selection(path, version, PERENCANA, Filters(tahun=2025)))
+    total = queries.jumlah_di_bawah_standar(Selection(path, version, PERENCANA, Filters(tahun=2025)))
     assert total == len(people) == 1 and bool(people.iloc[0]["dilatih_setelah_penilaian"])
     assert people.iloc[0]["nip"] == NIP_SITI[:2] + "*" * 12 + NIP_SITI[-4:]
 
@@ -64,21 +69,25 @@ def test_categories_and_needs_equal_raw_assessments(demo):
     path, version, src = demo
     per = assessed(src, [2025])
     per = per[~per["tanpa_standar"]]
-    summary = queries.kompetensi_ringkasan(path, version, ALL, Filters(tahun=2025)).set_index("tahun").loc[2025]
+    summary = queries.headline(Selection(path, version, ALL, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
     categories = per["jpm"].map(rules.jpm_category).value_counts()
-    assert summary["optimal"] == categories.get("Optimal", 0)
-    assert summary["cukup"] == categories.get("Cukup Optimal", 0)
-    assert summary["kurang"] == categories.get("Kurang Optimal", 0)
-    assert summary["memenuhi"] == per["memenuhi"].sum()
+    assert summary["dinilai"] == len(per)
+    assert summary["jpm_optimal"] == pytest.approx(categories.get("Optimal", 0) / len(per))
+    assert summary["jpm_cukup"] == pytest.approx(categories.get("Cukup Optimal", 0) / len(per))
+    assert summary["jpm_kurang"] == pytest.approx(categories.get("Kurang Optimal", 0) / len(per))
+    assert summary["memenuhi_standar"] == pytest.approx(per["memenuhi"].sum() / len(per))
+    # The recency of the latest assessment counts the same population as "assessed".
+    this_year = (per["tanggal"].dt.year == 2025).sum()
+    assert summary["dinilai_tahun_ini"] == pytest.approx(this_year / len(per))
     latest = latest_levels(src, 2025).dropna(subset=["level_standar"])
     below = latest[latest["level"] < latest["level_standar"]]
-    needs = queries.kebutuhan_pengembangan(path, version, ALL, Filters(tahun=2025)).set_index("kode_kompetensi")
+    needs = queries.kebutuhan_pengembangan(Selection(path, version, ALL, Filters(tahun=2025))).set_index("kode_kompetensi")
     expected = below.groupby("kode_kompetensi").agg(n=("nip", "size"))
     expected["kurang"] = (below["level_standar"] - below["level"]).groupby(below["kode_kompetensi"]).sum()
     for code, row in expected.iterrows():
         assert needs.loc[code, "di_bawah_standar"] == row["n"]
         assert needs.loc[code, "kekurangan_level"] == row["kurang"]
-    heat = queries.gap_per_wilayah(path, version, ALL, Filters(tahun=2025))
+    heat = queries.gap_per_wilayah(Selection(path, version, ALL, Filters(tahun=2025)))
     latest["prov"] = latest["kode_unit"].map(src["unit_kerja"].set_index("kode")["kode_wilayah"]).str[:2]
     jabar = latest[(latest["prov"] == "32") & (latest["kode_kompetensi"] == "M.07")]
     cell = heat[(heat["nama"] == "Jawa Barat") & (heat["kode_kompetensi"] == "M.07")].iloc[0]

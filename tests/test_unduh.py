@@ -15,6 +15,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data_access import akses, config, contract, ekspor, kamus, mart, queries
+from data_access.queries import Selection
 from data_access.filters import ALL, Filters
 from ui import format as fmt
 
@@ -65,24 +66,28 @@ def test_every_table_has_its_downloads_with_defined_columns(app_env, files, page
     for button in (b for b in at.download_button if b.label == CSV_ID):
         _, data = files(button)
         header = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", nrows=0).columns
-        undefined |= {c for c in header if not kamus.definisi(c)}
+        # a share is written 0–100 under "<label> (%)": defined by its label
+        undefined |= {c for c in header if not (kamus.definisi(c) or kamus.definisi(c.removesuffix(" (%)")))}
     assert not undefined, (page, undefined)
 
 
 def test_csv_holds_the_figures_on_screen(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
     open_tables(at.switch_page("pages/pelatihan.py").run())
-    i = find_table(at, "Mencapai 20 JP")
-    screen = at.dataframe[i].value
+    i = find_table(at, "PNS mencapai 20 JP")
+    screen = at.dataframe[i].value  # the numbers behind the grid (it shows them in Indonesian format)
     name, data = files(buttons_under(at, CSV_ID, i))
-    assert name == f"cakupan-pelatihan-per-kabupaten-kota_jawa-barat_2025_{date.today().isoformat()}.csv"
+    assert name == f"cakupan-pelatihan-per-kabupaten-kota_jawa-barat_2025_{date.today().isoformat()}_id.csv"
     assert data.startswith("\ufeff".encode())
     got = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Kode": str})
-    assert list(got.columns) == list(screen.columns)
+    assert [c.removesuffix(" (%)") for c in got.columns] == list(screen.columns)  # shares as 0–100 (%)
     assert len(got) == len(screen)
-    assert list(got["Cakupan"].map(fmt.persen)) == list(screen["Cakupan"])
-    assert list(got["PNS"].map(fmt.angka)) == list(screen["PNS"])
-    assert list(got["JP yang kurang"].map(fmt.angka)) == list(screen["JP yang kurang"])
+    # Shares as 0–100 rounded half-up to the shown precision; counts and JP as on screen.
+    assert list((got["Cakupan 20 JP (%)"] / 100).map(fmt.persen)) == list(screen["Cakupan 20 JP"].map(fmt.persen))
+    assert list(got["PNS"]) == list(screen["PNS"])
+    assert list(got["JP yang kurang"].map(lambda v: fmt.angka(v, 2))) == \
+        list(screen["JP yang kurang"].map(lambda v: fmt.angka(v, 2)))
+    assert not got.map(lambda v: isinstance(v, float) and v == v and len(repr(v).split(".")[-1]) > 2).any().any()
     # The international format carries the same numbers with a comma and a decimal point.
     _, data = files(buttons_under(at, CSV_INT, i))
     intl = pd.read_csv(io.BytesIO(data), sep=",", decimal=".", encoding="utf-8-sig", dtype={"Kode": str})
@@ -92,25 +97,26 @@ def test_csv_holds_the_figures_on_screen(app_env, files):
 def test_the_full_data_not_the_rows_shown(app_env, files, sqlite_demo):
     at = new_app({"tahun": "2025"})
     at.switch_page("pages/pelatihan.py").run()
-    i = find_table(at, "Di bawah 20 JP")
+    i = find_table(at, "PNS di bawah 20 JP")
     assert len(at.dataframe[i].value) == 100  # the screen shows the lowest 100
     _, data = files(buttons_under(at, CSV_ID, i))
     units = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     _, path = sqlite_demo
-    expected = queries.unit_cakupan_terendah(str(path), mart.version(str(path)), ALL, Filters(tahun=2025))
+    expected = queries.unit_cakupan_terendah(Selection(str(path), mart.version(str(path)), ALL, Filters(tahun=2025)))
     assert len(units) == len(expected) > 100
 
 
 def test_xlsx_has_the_table_and_the_keterangan(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
     open_tables(at.switch_page("pages/pelatihan.py").run())
-    i = find_table(at, "Mencapai 20 JP")
+    i = find_table(at, "PNS mencapai 20 JP")
     name, data = files(buttons_under(at, XLSX, i))
     assert name.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Cakupan pelatihan per kabupaten", "Keterangan"]
     rows = list(book["Cakupan pelatihan per kabupaten"].values)
-    assert list(rows[0]) == list(at.dataframe[i].value.columns) and len(rows) - 1 == len(at.dataframe[i].value)
+    shown = [c + (" (%)" if c == "Cakupan 20 JP" else "") for c in at.dataframe[i].value.columns]
+    assert list(rows[0]) == shown and len(rows) - 1 == len(at.dataframe[i].value)
     notes = dict((r[0], r[1]) for r in book["Keterangan"].values if r and r[0])
     assert notes["Tahun"] == "2025" and "Provinsi: Jawa Barat" in notes["Filter"]
     assert notes["Data per"] == "31 Okt 2026" and "DATA DEMO" in notes["Sumber"]
@@ -122,7 +128,7 @@ def test_every_dataset_column_is_defined(sqlite_demo):
     _, path = sqlite_demo
     version = mart.version(str(path))
     for key, ds in ekspor.DATASETS.items():
-        sample = ekspor.preview(str(path), version, ADMIN, Filters(tahun=2025), key, 5)
+        sample = ekspor.preview(Selection(str(path), version, ADMIN, Filters(tahun=2025)), key, 5)
         missing = [c for c in sample.columns if not kamus.definisi(c)]
         assert not missing, (key, missing)
 
@@ -139,18 +145,19 @@ def choose(at, kind: str, title: str):
 def test_export_page_dataset_equals_the_page_figures(app_env, files):
     at = new_app({"tahun": "2025", "provinsi": "32"})
     open_tables(at.switch_page("pages/pelatihan.py").run())
-    screen = at.dataframe[find_table(at, "Mencapai 20 JP")].value.set_index("Kode")
+    screen = at.dataframe[find_table(at, "PNS mencapai 20 JP")].value.set_index("Kode")
     at.switch_page("pages/unduh.py").run()
     choose(at, "Agregat", "Cakupan pelatihan per kabupaten/kota")
     assert not at.exception
     rows = int(at.metric[0].value.replace(".", ""))
     name, data = files(next(b for b in at.download_button if b.label == CSV_ID))
     assert name.startswith("pelatihan-kabkota_jawa-barat_2025_")
-    got = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"kode": str})
+    got = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig",
+                      dtype={"Kode kabupaten/kota": str})
     assert len(got) == rows
-    got = got[got["tahun"] == 2025].set_index("kode").loc[screen.index]
-    assert list(got["cakupan_20jp"].map(fmt.persen)) == list(screen["Cakupan"])
-    assert list(got["pns"].map(fmt.angka)) == list(screen["PNS"])
+    got = got[got["Tahun"] == 2025].set_index("Kode kabupaten/kota").loc[screen.index]
+    assert list((got["Cakupan 20 JP (%)"] / 100).map(fmt.persen)) == list(screen["Cakupan 20 JP"].map(fmt.persen))
+    assert list(got["PNS"]) == list(screen["PNS"])
 
 
 def test_person_export_is_audited_without_nip_or_name(app_env, files, sqlite_demo):
@@ -158,9 +165,9 @@ def test_person_export_is_audited_without_nip_or_name(app_env, files, sqlite_dem
     at.switch_page("pages/unduh.py").run()
     choose(at, "Orang per orang", "PNS di bawah 20 JP (per orang)")
     name, data = files(next(b for b in at.download_button if b.label == CSV_ID))
-    people = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"nip": str})
+    people = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"NIP": str})
     assert len(people) == int(at.metric[0].value.replace(".", "")) > 0
-    assert people["nip"].str.fullmatch(r"\d{2}\*{12}\d{4}").all()  # a planner gets masked NIPs
+    assert people["NIP"].str.fullmatch(r"\d{2}\*{12}\d{4}").all()  # a planner gets masked NIPs
     log = akses.log_unduhan(config.load_settings().akses_path)
     assert len(log) == 1
     waktu, who, role, dataset, filters, rows = log[0]
@@ -169,7 +176,7 @@ def test_person_export_is_audited_without_nip_or_name(app_env, files, sqlite_dem
     url, _ = sqlite_demo
     staff = source_table(url, "pegawai")
     line = " ".join(map(str, log[0]))
-    assert not any(nip in line for nip in staff["nip"]) and not any(n in line for n in people["nama"])
+    assert not any(nip in line for nip in staff["nip"]) and not any(n in line for n in people["Nama"])
     # Aggregates are not audited.
     choose(at, "Agregat", "Cakupan pelatihan per provinsi")
     files(next(b for b in at.download_button if b.label == CSV_ID))
@@ -183,9 +190,9 @@ def test_admin_export_carries_the_full_nip(app_env, files, sqlite_demo):
     choose(at, "Orang per orang", "PNS di bawah 20 JP (per orang)")
     assert "kecuali di berkas unduhan Anda sebagai admin" in at.info[0].value
     _, data = files(next(b for b in at.download_button if b.label == CSV_ID))
-    people = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype={"nip": str})
+    people = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype={"NIP": str})
     url, _ = sqlite_demo
-    assert people["nip"].isin(source_table(url, "pegawai")["nip"]).all()
+    assert people["NIP"].isin(source_table(url, "pegawai")["nip"]).all()
     assert akses.log_unduhan(path)[0][1:4] == ("admin@contoh.go.id", "admin", "pns_di_bawah_target")
 
 
@@ -202,7 +209,7 @@ def test_person_export_is_refused_without_the_right(app_env, sqlite_demo):
     scope = akses.scope_of(akses.cari(path, "kadis@jatimprov.go.id"))
     for key in ("pns_di_bawah_target", "pegawai_di_bawah_standar"):
         with pytest.raises(PermissionError):
-            ekspor.batches(str(mart_path), version, scope, Filters(tahun=2025), ekspor.DATASETS[key])
+            ekspor.batches(Selection(str(mart_path), version, scope, Filters(tahun=2025)), ekspor.DATASETS[key])
     assert akses.log_unduhan(path) == []
 
 
@@ -214,12 +221,15 @@ def test_regional_exports_hold_only_the_region(app_env, files):
                   "Kompetensi per unit kerja"):
         choose(at, "Agregat", title)
         _, data = files(next(b for b in at.download_button if b.label == CSV_ID))
-        got = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"kode": str})
+        got = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
         assert len(got) > 0
         if "provinsi" in title:
-            assert set(got["kode"]) == {"35"}
+            assert set(got["Kode provinsi"]) == {"35"}
         elif "kabupaten" in title:
-            assert got["kode"].str.startswith("35").all()
+            assert got["Kode kabupaten/kota"].str.startswith("35").all()
+        else:
+            assert set(got["Kode unit kerja"]) <= set(mart_query(config.load_settings().mart_path,
+                "SELECT kode FROM unit_kerja WHERE kode_provinsi = '35'")["kode"])
 
 
 def test_row_limit_is_explained(app_env, monkeypatch):
@@ -243,13 +253,14 @@ def test_data_page_explains_every_indicator_and_the_contract(app_env, sqlite_dem
     at.switch_page("pages/tentang_data.py").run()
     assert not at.exception
     indicators = at.table[0].value
-    assert {"Cakupan 20 JP", "IKM (Indeks Kepuasan Masyarakat)", "JPM (Job Person Match)"} <= set(indicators.index)
+    assert {"Cakupan 20 JP", "IKM", "JPM", "Memenuhi standar", "Dinilai tahun ini"} <= set(indicators.index)
+    assert set(indicators["Definisi"]) >= {kamus.MEASURES["cakupan"].definition, kamus.MEASURES["ikm"].definition}
     assert indicators["Dasar hukum"].str.contains("PP 11/2017").any()
     assert indicators["Dasar hukum"].str.contains("PermenPANRB 14/2017").any()
     _, path = sqlite_demo
     tables = at.dataframe[find_table(at, "Tabel mart")].value.set_index("Tabel mart")["Jumlah baris"]
     real = mart_query(path, "SELECT count(*) FROM pelatihan_tahun").iloc[0, 0]
-    assert tables["pelatihan_tahun"] == fmt.angka(real)
+    assert tables["pelatihan_tahun"] == real
     assert len(at.table) == 1 + len(contract.metadata.tables)  # indicators, then one per contract table
     labels = [e.label for e in at.expander]
     assert any("`pegawai`" in label for label in labels) and any("`survei_kepuasan`" in label for label in labels)

@@ -435,9 +435,12 @@ def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, va
 
 
 @spec
-def trend_multiples(long: pd.DataFrame) -> alt.FacetChart:
-    """One small line chart per indicator (columns tahun, nama, indikator, nilai), the
-    national line dashed in black."""
+def trend_multiples(long: pd.DataFrame, titles: dict[str, str], shares: tuple = ()) -> alt.FacetChart:
+    """One small line chart per indicator (columns tahun, nama, indikator, nilai), titled by
+    `titles`, the indicators in `shares` (0..1) drawn as percentages; the national line dashed
+    in black."""
+    long = long.assign(nilai=long["nilai"].where(~long["indikator"].isin(shares), long["nilai"] * 100),
+                       indikator=long["indikator"].map(titles))
     names = [n for n in long["nama"].unique() if n != "Nasional"]
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
     chart = alt.Chart(long).mark_line(point=True).encode(

@@ -108,12 +108,12 @@ def sign_in(settings: config.Settings, info: mart.MartInfo, mode: str) -> Penggu
         _once("ditolak", log.warning, "akses ditolak: %s (%s)", email or "(tanpa email terverifikasi)",
               "tidak terdaftar" if hak is None else f"peran {hak.peran} tanpa cakupan")
         _deny(email, "Anda belum memiliki akses ke dasbor ini.")
-    if not scope.is_all and not queries.cakupan_ada(info.path, info.version, scope):
+    if not scope.is_all and not queries.cakupan_ada(queries.Selection(info.path, info.version, scope)):
         _once("ditolak", log.warning, "akses ditolak: %s (cakupan %s tidak ada di data)", email, hak.cakupan)
         _deny(email, f"Cakupan akses Anda ({hak.cakupan}) tidak cocok dengan wilayah atau instansi mana pun "
                      "di data saat ini.")
     _once("masuk", log.info, "masuk: %s sebagai %s, cakupan %s", email, hak.peran, hak.cakupan)
-    return Pengguna(email, hak.peran, scope, queries.nama_cakupan(info.path, info.version, scope), mode)
+    return Pengguna(email, hak.peran, scope, queries.nama_cakupan(queries.Selection(info.path, info.version, scope)), mode)
 
 
 def _once(outcome: str, level, message: str, *args) -> None:

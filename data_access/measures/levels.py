@@ -1,0 +1,36 @@
+"""The levels figures are broken down by, from the nation to the unit, defined once."""
+
+from __future__ import annotations
+
+from ..filters import Filters
+from .model import Level
+
+LEVELS: dict[str, Level] = {level.key: level for level in (
+    Level("nasional", "Nasional", "nasional", None, "SELECT 'semua' AS kode, 'Nasional' AS nama, 'nasional' AS jenis",
+          None, "provinsi"),
+    Level("provinsi", "Provinsi", "provinsi", "kode_provinsi",
+          "SELECT kode, nama, 'provinsi' AS jenis FROM wilayah WHERE tingkat = 'provinsi'", "kode_provinsi", "kabkota"),
+    Level("kabkota", "Kabupaten/kota", "kabupaten/kota", "kode_kabkota",
+          "SELECT kode, nama, tingkat AS jenis FROM wilayah WHERE tingkat <> 'provinsi'", "kode_kabkota", "instansi"),
+    Level("instansi", "Instansi", "instansi", "kode_instansi", "SELECT kode, nama, jenis FROM instansi",
+          "kode_instansi", "unit"),
+    Level("unit", "Unit kerja", "unit kerja", "kode_unit",
+          "SELECT kode, nama, coalesce(jenis_layanan, 'tanpa layanan publik') AS jenis FROM unit_kerja",
+          "kode_unit", None),
+)}
+
+
+def level_below(filters: Filters) -> Level:
+    """The level one step below the region and agency filter."""
+    if filters.kode_instansi:
+        return LEVELS["unit"]
+    if filters.kode_kabkota:
+        return LEVELS["instansi"]
+    if filters.kode_provinsi:
+        return LEVELS["kabkota"]
+    return LEVELS["provinsi"]
+
+
+def attention_level(filters: Filters) -> Level:
+    """Where attention lists and associations look: agencies, or the units of a chosen agency."""
+    return LEVELS["unit"] if filters.kode_instansi else LEVELS["instansi"]

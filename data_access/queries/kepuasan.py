@@ -1,0 +1,141 @@
+"""Datasets of the satisfaction page: the IKM of PermenPANRB 14/2017 by period, element and unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import reference as ref
+from ..filters import where
+from ..rules import ikm_category, krejcie_morgan, round_half_up
+from ._base import FIGURE_TTL, Selection, cached, figures, run
+
+PERIODE = {"tahun": None, "semester": "semester", "triwulan": "triwulan"}
+
+
+def periode_sebelumnya(tahun: int, jenis: str, ke: int | None) -> tuple[int, str, int | None]:
+    """The period before: last year, the previous semester or the previous quarter."""
+    if jenis == "tahun":
+        return tahun - 1, jenis, None
+    last = 2 if jenis == "semester" else 4
+    return (tahun - 1, jenis, last) if ke == 1 else (tahun, jenis, ke - 1)
+
+
+def _periode(jenis: str, ke: int | None) -> str:
+    """The condition on ikm_sel rows for a part of the year ("" for the whole year)."""
+    return "" if jenis == "tahun" else f"{PERIODE[jenis]} = {int(ke)}"
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def ikm_periode(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None,
+                same_period: bool = False) -> pd.Series:
+    """Pooled IKM of the selection in one period: respondents, units surveyed, IKM.
+    same_period: only the months up to the mart's cut-off (a running year compared fairly)."""
+    out = figures(sel, ("ikm", "responden", "unit_survei"), years=(tahun,), extra=_periode(jenis, ke),
+                  same_period=same_period)
+    if out.empty:
+        return pd.Series({"ikm": None, "responden": 0, "unit_survei": 0, "n_ikm": 0})
+    return out.iloc[0]
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def ikm_tren(sel: Selection, jenis: str = "tahun") -> pd.DataFrame:
+    """Pooled IKM per period over all years: per year, semester or quarter (column ke)."""
+    part = PERIODE[jenis]
+    out = figures(sel, ("ikm", "responden"), years="all", group=(part,) if part else ())
+    return out.rename(columns={part: "ke"}) if part else out.assign(ke=None)
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def ikm_unsur(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
+    the 1..4 scale over those who answered it, its conversion to 25..100, and its respondents."""
+    clause, params = where(sel.filters, sel.scope, year=False, person=False)
+    period = _periode(jenis, ke)
+    sums = ", ".join(f"sum(jumlah_{u}) AS jumlah_{u}, sum(responden_{u}) AS responden_{u}" for u in ref.UNSUR_IKM)
+    wide = run(sel, f"""
+        SELECT jenis_layanan, {sums} FROM ikm_sel
+        WHERE {clause} AND tahun = $tahun {f'AND {period}' if period else ''}
+        GROUP BY GROUPING SETS ((jenis_layanan), ())""", {**params, "tahun": tahun})
+    rows = []
+    for _, r in wide.iterrows():
+        for u, nama in ref.UNSUR_IKM.items():
+            n = r[f"responden_{u}"]
+            nrr = r[f"jumlah_{u}"] / n if n else None
+            rows.append({"jenis_layanan": r["jenis_layanan"], "unsur": u.upper(), "nama_unsur": nama,
+                         "nrr": nrr, "konversi": None if nrr is None else nrr * 25, "responden": int(n or 0)})
+    return pd.DataFrame(rows, columns=["jenis_layanan", "unsur", "nama_unsur", "nrr", "konversi", "responden"])
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def ikm_per_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Every surveyed unit in the selection with its respondents, pooled IKM and whether its
+    sample is adequate for the chosen period (`sampel`: memadai, sampel belum memadai, volume
+    tidak diketahui), its quality category (`mutu`, `di_bawah_b`), lowest IKM first. A unit's IKM is shown whatever its sample, and marked."""
+    units = figures(sel, ("ikm", "responden"), level="unit", years=(tahun,), extra=_periode(jenis, ke),
+                    withhold=False)
+    units = units.assign(mutu=units["ikm"].map(lambda v: "{} · {}".format(*ikm_category(v))),
+                         di_bawah_b=units["ikm"].map(lambda v: ikm_category(v)[0] in "CD"))
+    return _adequacy(sel, units, tahun, jenis, ke).sort_values(["ikm", "nama"], ignore_index=True)
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Per surveyed unit (kode): respondents in the period, service users of the year
+    (volume_layanan), the users in the period (the year's spread evenly over its semesters or
+    quarters), the Krejcie-Morgan minimum for them and the verdict `sampel` (memadai, sampel
+    belum memadai, volume tidak diketahui). Every page that shows a unit's IKM marks it with this."""
+    units = figures(sel, ("responden",), level="unit", years=(tahun,), extra=_periode(jenis, ke), withhold=False)
+    volume = run(sel, "SELECT kode_unit AS kode, jumlah_penerima FROM volume_layanan WHERE tahun = $tahun",
+                 {"tahun": tahun})
+    units = units[["kode", "responden"]].merge(volume, on="kode", how="left")
+    parts = {"tahun": 1, "semester": 2, "triwulan": 4}[jenis]
+    units["penerima_periode"] = units["jumlah_penerima"].map(
+        lambda n: int(round_half_up(n / parts, 0)) if pd.notna(n) else None).astype("Int64")
+    units["sampel_minimum"] = units["penerima_periode"].map(
+        lambda n: krejcie_morgan(int(n)) if pd.notna(n) else None).astype("Int64")
+    units["sampel"] = [
+        "volume tidak diketahui" if pd.isna(minimum) else "sampel belum memadai" if got < minimum else "memadai"
+        for got, minimum in zip(units["responden"], units["sampel_minimum"])]
+    return units.drop(columns=["responden"])
+
+
+def _adequacy(sel: Selection, units: pd.DataFrame, tahun: int, jenis: str, ke: int | None) -> pd.DataFrame:
+    names = run(sel, "SELECT kode, nama_instansi AS instansi, jenis_layanan FROM unit_kerja")
+    return units.merge(kecukupan_unit(sel, tahun, jenis, ke), on="kode", how="left").merge(names, on="kode", how="left")
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def kecukupan_sampel(sel: Selection, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Per unit surveyed in the selected period: respondents, service users (volume_layanan;
+    empty when unknown), the Krejcie-Morgan minimum and the verdict; short samples first."""
+    order = {"sampel belum memadai": 0, "volume tidak diketahui": 1, "memadai": 2}
+    units = ikm_per_unit(sel, sel.filters.tahun, jenis, ke)
+    return units.sort_values(["sampel", "nama"], key=lambda c: c.map(order) if c.name == "sampel" else c,
+                             ignore_index=True)
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def profil_responden(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
+    """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
+    clause, params = where(sel.filters, sel.scope, year=False, person=False)
+    period = _periode(jenis, ke)
+    frames = []
+    for dimension in ("jenis_kelamin", "kelompok_usia", "pendidikan", "pekerjaan"):
+        frames.append(run(sel, f"""
+            SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_responden)::BIGINT AS jumlah
+            FROM responden_sel WHERE {clause} AND tahun = $tahun {f'AND {period}' if period else ''}
+            GROUP BY 2 ORDER BY 2""", {**params, "tahun": tahun}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@cached(ttl=FIGURE_TTL, max_entries=500)
+def saran_terbaru(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None,
+                  limit: int = 15) -> pd.DataFrame:
+    """The latest suggestions, newest first; the mart keeps no respondent identity."""
+    clause, params = where(sel.filters, sel.scope, year=False, person=False, alias="s")
+    period = _periode(jenis, ke)
+    return run(sel, f"""
+        SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
+        FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit
+        WHERE {clause} AND s.tahun = $tahun {f'AND s.{period}' if period else ''}
+        ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""", {**params, "tahun": tahun})

@@ -1,0 +1,106 @@
+"""Datasets every page shares: filter options, the headcount of the header line, the scope in
+words, and the mart's own sizes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import reference as ref
+from ..filters import Filters, bind_list, where
+from ._base import FIGURE_TTL, OPTIONS_TTL, Selection, cached, figures, run
+
+# The cascade: each dimension is narrowed by the ones before it.
+CASCADE = ["kelompok_wilayah", "kode_provinsi", "kode_kabkota", "jenis_instansi", "kode_instansi", "kode_unit"]
+
+UNITS = """(SELECT u.*, u.kode AS kode_unit, p.nama AS nama_provinsi, k.nama AS nama_kabkota,
+                   k.tingkat AS tingkat_kabkota
+            FROM unit_kerja u
+            JOIN wilayah p ON p.kode = u.kode_provinsi
+            JOIN wilayah k ON k.kode = u.kode_kabkota)"""
+
+_OPTION_SQL = {
+    "kelompok_wilayah": ("kelompok_wilayah", "kelompok_wilayah"),
+    "kode_provinsi": ("kode_provinsi", "nama_provinsi"),
+    "kode_kabkota": ("kode_kabkota", "nama_kabkota"),
+    "jenis_instansi": ("jenis_instansi", "jenis_instansi"),
+    "kode_instansi": ("kode_instansi", "nama_instansi"),
+    "kode_unit": ("kode_unit", "nama"),
+}
+
+JENIS_INSTANSI_LABEL = {"pusat": "Instansi pusat", "provinsi": "Pemerintah provinsi",
+                        "kabupaten": "Pemerintah kabupaten", "kota": "Pemerintah kota"}
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=5000)
+def filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
+    """(code, label) choices for one filter, narrowed by the filters before it in the
+    cascade and by the scope. Person filters have fixed lists."""
+    if dimension in _OPTION_SQL:
+        parents = CASCADE[:CASCADE.index(dimension)]
+        narrowed = Filters(**{d: getattr(sel.filters, d) for d in parents})
+        clause, params = where(narrowed, sel.scope, year=False, person=False)
+        code, label = _OPTION_SQL[dimension]
+        rows = run(sel, f"SELECT DISTINCT {code} AS kode, {label} AS nama FROM {UNITS} "
+                        f"WHERE {clause} AND {code} IS NOT NULL ORDER BY 1", params)
+        pairs = list(rows.itertuples(index=False, name=None))
+        if dimension == "kelompok_wilayah":
+            return sorted(pairs, key=lambda p: ref.KELOMPOK_WILAYAH.index(p[0]))
+        if dimension == "jenis_instansi":
+            return sorted(((k, JENIS_INSTANSI_LABEL[k]) for k, _ in pairs),
+                          key=lambda p: list(JENIS_INSTANSI_LABEL).index(p[0]))
+        if dimension in ("kode_provinsi", "kode_kabkota"):
+            return pairs
+        return sorted(pairs, key=lambda p: p[1])
+    if dimension == "jenis_asn":
+        return [(a, a) for a in ref.JENIS_ASN]
+    if dimension == "jenis_jabatan":
+        return [(j, j) for j in ref.JENIS_JABATAN]
+    if dimension == "jenis_kelamin":
+        return [("L", "Laki-laki"), ("P", "Perempuan")]
+    if dimension == "kelompok_golongan":
+        pns = [(g, f"Golongan {g}") for g in ("I", "II", "III", "IV")]
+        pppk = [(g, g) for g in ("PPPK I-IV", "PPPK V-VIII", "PPPK IX-XII", "PPPK XIII-XVII")]
+        return {"PNS": pns, "PPPK": pppk}.get(sel.filters.jenis_asn, pns + pppk)
+    raise ValueError(f"filter tidak dikenal: {dimension}")
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def jumlah_asn(sel: Selection) -> int:
+    """Employees on the payroll in the selected year under the filters (PNS and PPPK)."""
+    rows = figures(sel, ("asn",))
+    return int(rows["asn"].iloc[0]) if len(rows) else 0
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=1000)
+def cakupan_ada(sel: Selection) -> bool:
+    """Whether the scope covers at least one unit in the mart (a grant can name a code that
+    is not, or no longer, in the data)."""
+    clause, params = where(Filters(), sel.scope, year=False, person=False)
+    return bool(run(sel, f"SELECT EXISTS (SELECT 1 FROM {UNITS} WHERE {clause})", params).iloc[0, 0])
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=1000)
+def nama_cakupan(sel: Selection) -> str:
+    """The scope in words: the names of its regions and agencies ("Jawa Timur, Kota Malang")."""
+    scope = sel.scope
+    if scope.is_all:
+        return "seluruh Indonesia"
+    marks, params = bind_list("kode_", sorted(scope.wilayah) + sorted(scope.instansi))
+    names = run(sel, f"""SELECT nama FROM (SELECT kode, nama FROM wilayah UNION ALL
+        SELECT kode, nama FROM instansi) WHERE kode IN ({marks}) ORDER BY nama""", params)["nama"]
+    return ", ".join(names) or "-"
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=20)
+def mart_tables(sel: Selection) -> pd.DataFrame:
+    """Every table of the mart with its exact row count (no figures, only sizes)."""
+    names = run(sel, "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1")["table_name"]
+    counts = [int(run(sel, f'SELECT count(*) FROM "{name}"').iloc[0, 0]) for name in names]
+    return pd.DataFrame({"tabel": names, "baris": counts})
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=20)
+def row_counts(sel: Selection) -> pd.DataFrame:
+    """Rows of every source table as read by the last refresh."""
+    meta = run(sel, "SELECT kunci, nilai FROM meta WHERE kunci LIKE 'baris_%' ORDER BY kunci")
+    return pd.DataFrame({"tabel": meta["kunci"].str.removeprefix("baris_"), "baris": meta["nilai"].astype(int)})
