@@ -48,11 +48,13 @@ with map_area:
                 key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
                "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data.")
-    with st.expander("Tabel peta"):
+    map_table = st.expander("Tabel peta", key="tabel_peta", on_change="rerun")  # built only when opened
+    if map_table.open:
         labels, shares, precision = ukuran.kolom(("cakupan", "ikm", "memenuhi_standar"))
-        frame.table(per_prov[["kode_provinsi", "nama", *labels]].rename(columns={
-            "kode_provinsi": "Kode", "nama": "Provinsi", **labels}), "Indikator per provinsi", percent=shares,
-            precision=precision)
+        with map_table:
+            frame.table(per_prov[["kode_provinsi", "nama", *labels]].rename(columns={
+                "kode_provinsi": "Kode", "nama": "Provinsi", **labels}), "Indikator per provinsi", percent=shares,
+                precision=precision)
 
 with attention:
     st.subheader("Perlu perhatian")

@@ -22,11 +22,12 @@ def new_app(query: dict | None = None) -> AppTest:
 
 
 def open_tables(at: AppTest) -> AppTest:
-    """Switch every chart-or-table pair to its table (frame.chart_and_table draws only the open
-    tab; AppTest has no tab to click, but the tabs' keys hold the open label)."""
-    keys = [key for key in at.session_state.keys() if key.startswith("tab_")]
+    """Switch every chart-or-table pair to its table and open every lazy table expander
+    (frame.chart_and_table draws only the open tab, "Tabel peta" only when open; AppTest has
+    nothing to click, but their keys hold the state)."""
+    keys = [key for key in at.session_state.keys() if key.startswith(("tab_", "tabel_"))]
     for key in keys:
-        at.session_state[key] = "Tabel"
+        at.session_state[key] = "Tabel" if key.startswith("tab_") else True
     return at.run() if keys else at
 
 

@@ -15,8 +15,8 @@ LEVELS: dict[str, Level] = {level.key: level for level in (
     Level("instansi", "Instansi", "instansi", "kode_instansi", "SELECT kode, nama, jenis FROM instansi",
           "kode_instansi", "unit"),
     Level("unit", "Unit kerja", "unit kerja", "kode_unit",
-          "SELECT kode, nama, coalesce(jenis_layanan, 'tanpa layanan publik') AS jenis FROM unit_kerja",
-          "kode_unit", None),
+          "SELECT kode, nama, coalesce(jenis_layanan, 'tanpa layanan publik') AS jenis, kode_instansi, "
+          "nama_instansi AS instansi, jenis_layanan FROM unit_kerja", "kode_unit", None),
 )}
 
 

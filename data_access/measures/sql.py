@@ -35,8 +35,8 @@ def table_for(fact_key: str, filters: Filters, unit: bool) -> str:
 def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nasional", group: tuple = (),
                 years: str | tuple = "filter", codes: tuple | None = None, same_period: bool = False,
                 withhold: bool | None = None, extra: str = "") -> tuple[str, dict]:
-    """(sql, params) giving one row per year, entity (`kode`, `nama`, `jenis` unless the level
-    is the nation) and `group` value, with a column per measure and `n_<key>` for each
+    """(sql, params) giving one row per year, entity (`kode`, `nama`, `jenis` and, for units,
+    `kode_instansi`, `instansi`, `jenis_layanan`, unless the level is the nation) and `group` value, with a column per measure and `n_<key>` for each
     measure's size.
 
     years: "filter" (the filters' year), "all", or a tuple of years. same_period: the months
@@ -110,6 +110,6 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
     if lv.column is None:
         sql = f"SELECT * EXCLUDE (kode) FROM ({body}) ORDER BY {', '.join(['tahun', *group])}"
     else:
-        sql = (f"SELECT f.*, n.nama, n.jenis FROM ({body}) f JOIN ({lv.names}) n ON n.kode = f.kode "
+        sql = (f"SELECT f.*, n.* EXCLUDE (kode) FROM ({body}) f JOIN ({lv.names}) n ON n.kode = f.kode "
                f"ORDER BY n.nama, f.kode{''.join(f', f.{g}' for g in group)}, f.tahun")
     return sql, params

@@ -19,8 +19,7 @@ def cakupan_dan_ikm(sel: Selection) -> tuple[pd.DataFrame, str]:
     level = attention_level(sel.filters)
     year = sel.filters.tahun
     rows = figures(sel, ("cakupan", "ikm"), level=level.key, years=(year - 2, year - 1, year))
-    wide = rows.pivot_table(index=["kode", "nama"], columns="tahun", values=["cakupan", "ikm"], aggfunc="first",
-                            dropna=False)
+    wide = rows.set_index(["kode", "nama", "tahun"])[["cakupan", "ikm"]].unstack("tahun")
 
     def pick(measure: str, y: int):
         return wide[(measure, y)] if (measure, y) in wide.columns else pd.Series(float("nan"), index=wide.index)
@@ -57,14 +56,14 @@ def peringatan_dini(sel: Selection) -> pd.DataFrame:
     if national is None:
         return pd.DataFrame(columns=[*columns, "sampel"])
     rows = figures(sel, ("ikm", "cakupan"), level="unit", years=(year - 2, year - 1, year), withhold=False)
-    ikm = rows.pivot_table(index="kode", columns="tahun", values="ikm", aggfunc="first")
+    ikm = rows.set_index(["kode", "tahun"])["ikm"].unstack("tahun")
     cov = rows[rows["tahun"] == year].set_index("kode")["cakupan"]
     if not {year - 2, year - 1, year} <= set(ikm.columns):
         return pd.DataFrame(columns=[*columns, "sampel"])
     wide = pd.DataFrame({"ikm_2": ikm[year - 2], "ikm_1": ikm[year - 1], "ikm": ikm[year]}).join(cov, how="inner")
     falling = wide[(wide["ikm_2"] > wide["ikm_1"]) & (wide["ikm_1"] > wide["ikm"]) & (wide["cakupan"] < national)]
-    units = run(sel, "SELECT kode AS kode_unit, kode_instansi, nama AS unit_kerja FROM unit_kerja")
-    out = falling.rename_axis("kode_unit").reset_index().merge(units, on="kode_unit")
+    names = rows[rows["tahun"] == year].set_index("kode")[["kode_instansi", "nama"]]
+    out = falling.join(names).rename(columns={"nama": "unit_kerja"}).rename_axis("kode_unit").reset_index()
     out = out.assign(turun=out["ikm"] - out["ikm_2"]).sort_values(["turun", "unit_kerja"], ignore_index=True)
     sample = kecukupan_unit(sel, year).rename(columns={"kode": "kode_unit"})[["kode_unit", "sampel"]]
     return out[columns].merge(sample, on="kode_unit", how="left")

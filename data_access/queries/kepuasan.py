@@ -7,6 +7,7 @@ import pandas as pd
 from .. import reference as ref
 from ..filters import where
 from ..rules import ikm_category, krejcie_morgan, round_half_up
+from ..measures import figures_sql
 from ._base import FIGURE_TTL, Selection, cached, figures, run
 
 PERIODE = {"tahun": None, "semester": "semester", "triwulan": "triwulan"}
@@ -75,19 +76,20 @@ def ikm_per_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | Non
                     withhold=False)
     units = units.assign(mutu=units["ikm"].map(lambda v: "{} · {}".format(*ikm_category(v))),
                          di_bawah_b=units["ikm"].map(lambda v: ikm_category(v)[0] in "CD"))
-    return _adequacy(sel, units, tahun, jenis, ke).sort_values(["ikm", "nama"], ignore_index=True)
+    units = units.merge(kecukupan_unit(sel, tahun, jenis, ke), on="kode", how="left")
+    return units.sort_values(["ikm", "nama"], ignore_index=True)
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
-    """Per surveyed unit (kode): respondents in the period, service users of the year
-    (volume_layanan), the users in the period (the year's spread evenly over its semesters or
-    quarters), the Krejcie-Morgan minimum for them and the verdict `sampel` (memadai, sampel
-    belum memadai, volume tidak diketahui). Every page that shows a unit's IKM marks it with this."""
-    units = figures(sel, ("responden",), level="unit", years=(tahun,), extra=_periode(jenis, ke), withhold=False)
-    volume = run(sel, "SELECT kode_unit AS kode, jumlah_penerima FROM volume_layanan WHERE tahun = $tahun",
-                 {"tahun": tahun})
-    units = units[["kode", "responden"]].merge(volume, on="kode", how="left")
+    """Per surveyed unit (kode): service users of the year (volume_layanan), the users in the
+    period (the year's spread evenly over its semesters or quarters, rounded half-up), the
+    Krejcie-Morgan minimum for them and the verdict `sampel` (memadai, sampel belum memadai,
+    volume tidak diketahui). Every page that shows a unit's IKM marks it with this."""
+    sql, params = figures_sql(("responden",), sel.filters, sel.scope, level="unit", years=(tahun,),
+                              extra=_periode(jenis, ke), withhold=False)
+    units = run(sel, f"""SELECT f.kode, f.responden, v.jumlah_penerima FROM ({sql}) f
+        LEFT JOIN volume_layanan v ON v.kode_unit = f.kode AND v.tahun = f.tahun""", params)
     parts = {"tahun": 1, "semester": 2, "triwulan": 4}[jenis]
     units["penerima_periode"] = units["jumlah_penerima"].map(
         lambda n: int(round_half_up(n / parts, 0)) if pd.notna(n) else None).astype("Int64")
@@ -97,11 +99,6 @@ def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | N
         "volume tidak diketahui" if pd.isna(minimum) else "sampel belum memadai" if got < minimum else "memadai"
         for got, minimum in zip(units["responden"], units["sampel_minimum"])]
     return units.drop(columns=["responden"])
-
-
-def _adequacy(sel: Selection, units: pd.DataFrame, tahun: int, jenis: str, ke: int | None) -> pd.DataFrame:
-    names = run(sel, "SELECT kode, nama_instansi AS instansi, jenis_layanan FROM unit_kerja")
-    return units.merge(kecukupan_unit(sel, tahun, jenis, ke), on="kode", how="left").merge(names, on="kode", how="left")
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)

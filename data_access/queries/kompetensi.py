@@ -24,7 +24,8 @@ def gap_per_wilayah(sel: Selection, rows: int = 40) -> pd.DataFrame:
     overall = figures(sel, ("rata_gap",), level=level.key).dropna(subset=["rata_gap"])
     worst = overall.sort_values(["rata_gap", "kode"]).head(rows)["kode"]
     cells = figures(sel, ("rata_gap", "dinilai_kompetensi"), level=level.key, group=("kode_kompetensi",))
-    cells = cells[cells["kode"].isin(worst)].rename(columns={"dinilai_kompetensi": "dinilai"})
+    # A cell below the measure's minimum size has no value, so it is left out (a blank in the heatmap).
+    cells = cells[cells["kode"].isin(worst) & cells["rata_gap"].notna()].rename(columns={"dinilai_kompetensi": "dinilai"})
     return _named(sel, cells)[["nama", "kode_kompetensi", "nama_kompetensi", "kelompok", "rata_gap", "dinilai"]]
 
 

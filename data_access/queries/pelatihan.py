@@ -128,7 +128,5 @@ def unit_cakupan_terendah(sel: Selection) -> pd.DataFrame:
     """Every unit in the selection with its PNS, those below 20 JP and the JP they lack,
     lowest coverage first: the planner's list."""
     units = figures(sel, ("pns", "di_bawah_target", "cakupan", "kekurangan_jp"), level="unit")
-    names = run(sel, "SELECT kode, nama_instansi AS instansi FROM unit_kerja")
-    units = units[units["pns"] > 0].merge(names, on="kode", how="left")
-    return units.sort_values(["cakupan", "kekurangan_jp", "nama"], ascending=[True, False, True],
+    return units[units["pns"] > 0].sort_values(["cakupan", "kekurangan_jp", "nama"], ascending=[True, False, True],
                              na_position="last", ignore_index=True)

@@ -70,6 +70,7 @@ def entitas_perhatian(sel: Selection) -> pd.DataFrame:
 PERHATIAN_BARIS = 5
 
 
+@cached(ttl=FIGURE_TTL, max_entries=2000)
 def perlu_perhatian(sel: Selection) -> dict[str, pd.DataFrame]:
     """The entities furthest below target and the most improved, five of each: lowest
     coverage, IKM in category C or D, widest average competency gap, and the largest rise in
