@@ -75,7 +75,9 @@ def _aggregate(level: str, keys: tuple[str, ...]):
     lv = LEVELS[level]
 
     def build(scope: Scope, filters: Filters, _: bool):
-        sql, params = figures_sql(keys, filters, scope, level=level)
+        # A file is the planner's data, not a ranking: every figure is in it, with its size beside it
+        # (PNS, dinilai, responden), so nothing is withheld here.
+        sql, params = figures_sql(keys, filters, scope, level=level, withhold=False)
         volume = ""
         if level == "unit" and "ikm" in keys:
             volume = (', v.jumlah_penerima::BIGINT AS "Penerima layanan" ', "LEFT JOIN volume_layanan v ON v.kode_unit = f.kode "
@@ -91,12 +93,12 @@ def _aggregate(level: str, keys: tuple[str, ...]):
 def _mutu(frame: pd.DataFrame) -> pd.DataFrame:
     """The quality category of each IKM (rules' half-up rounding) in its own column, and for units
     the Krejcie-Morgan minimum sample of the year and whether it was met."""
-    frame = frame.assign(**{"Mutu IKM": frame["IKM"].map(lambda v: None if pd.isna(v) else rules.ikm_category(v)[0])})
+    frame = frame.assign(**{"Mutu IKM": frame["IKM"].map(lambda v: (rules.ikm_category(v) or (None,))[0])})
     if "Penerima layanan" in frame:
         minimum = frame["Penerima layanan"].map(lambda n: None if pd.isna(n) else rules.krejcie_morgan(int(n)))
         frame = frame.assign(**{"Sampel minimum": minimum.astype("Int64"), "Kecukupan sampel": [
-            "volume tidak diketahui" if pd.isna(m) else "sampel belum memadai" if r < m else "memadai"
-            for r, m in zip(frame["Responden"], minimum)]})
+            rules.kecukupan_sampel(r, None if pd.isna(n) else n)
+            for r, n in zip(frame["Responden"], frame["Penerima layanan"])]})
     return frame
 
 

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from . import rules
 from .measures import MEASURES, MIN_PEGAWAI, MIN_RESPONDEN  # noqa: F401  (the data page cites the minimums)
 
 
@@ -25,11 +26,16 @@ def indikator() -> pd.DataFrame:
     return pd.DataFrame([{
         "Indikator": MEASURES[k].label, "Definisi": MEASURES[k].definition, "Rumus": MEASURES[k].formula,
         "Dihitung atas": MEASURES[k].population, "Satuan": SATUAN[MEASURES[k].unit], "Target": MEASURES[k].target,
-        "Dasar hukum": MEASURES[k].basis} for k in INDIKATOR] + [{
-        "Indikator": "Sampel minimal survei", "Definisi": "Jumlah responden minimal agar IKM unit dapat dipercaya.",
-        "Rumus": "S = 3,841 × N × 0,25 ÷ (0,0025 × (N − 1) + 3,841 × 0,25), dibulatkan (Krejcie-Morgan)",
-        "Dihitung atas": "penerima layanan unit pada periode itu (N)", "Satuan": "responden", "Target": "responden ≥ S",
-        "Dasar hukum": "PermenPANRB 14/2017 (mengutip Krejcie & Morgan)"}])
+        "Dasar hukum": MEASURES[k].basis} for k in INDIKATOR] + [SAMPEL_MINIMAL])
+
+
+# The rule every unit's IKM is checked against (rules.krejcie_morgan): not a figure of its own.
+SAMPEL_MINIMAL = {
+    "Indikator": "Sampel minimal survei", "Definisi": "Jumlah responden minimal agar IKM unit dapat dipercaya.",
+    "Rumus": "S = 3,841 × N × 0,25 ÷ (0,0025 × (N − 1) + 3,841 × 0,25), dibulatkan (Krejcie-Morgan)",
+    "Dihitung atas": "penerima layanan unit pada periode itu (N; volume_layanan setahun, dibagi rata per semester "
+                     "atau triwulan, sebanding bila periode belum selesai)",
+    "Satuan": "responden", "Target": "responden ≥ S", "Dasar hukum": "PermenPANRB 14/2017 (mengutip Krejcie & Morgan)"}
 
 
 SATUAN = {"persen": "persen (0–100%)", "JP": "JP (1 JP = 45 menit)", "orang": "orang", "indeks": "indeks 25–100",
@@ -42,10 +48,7 @@ KOLOM = {
     "kode": "Kode entitas: wilayah (Kemendagri, 2 atau 4 angka), instansi, atau unit kerja.",
     "nama": "Nama wilayah, instansi, unit kerja, atau pegawai.",
     "tingkat": "Tingkat entitas (provinsi, kabupaten/kota, instansi, unit kerja).",
-    "pns_capai_target": "PNS yang JP setahunnya mencapai target (20 JP).",
-    "capai": "PNS yang JP setahunnya mencapai target (20 JP).",
-    "di_bawah_target": "PNS yang JP setahunnya di bawah target (20 JP).",
-    "mutu": "Mutu pelayanan menurut IKM: A (88,31–100), B (76,61–88,30), C (65,00–76,60), D (25,00–64,99).",
+    "mutu": f"Mutu pelayanan menurut IKM (PermenPANRB 14/2017): {rules.mutu_teks()}.",
     "unit_kerja": "Unit kerja (keadaan terkini pegawai).",
     "instansi": "Instansi induk unit kerja.",
     "provinsi": "Provinsi tempat unit kerja.",
@@ -61,7 +64,7 @@ KOLOM = {
     "level_standar": "Level standar kompetensi jenjang jabatannya (1–5).",
     "kekurangan_level": "Level standar dikurangi level dinilai.",
     "tanggal_penilaian": "Tanggal penilaian terakhir kompetensi itu.",
-    "dilatih_setelah_penilaian": "Sudah mengikuti pelatihan untuk kompetensi itu setelah penilaian (ya/belum).",
+    "dilatih_setelah_penilaian": "Sudah mengikuti pelatihan untuk kompetensi itu setelah penilaian (ya/tidak).",
 }
 
 
@@ -70,12 +73,20 @@ def _m(key: str) -> str:
 
 
 # Every measure's definition under its key, its label and its download header.
-UKURAN = {name: m.definition for m in MEASURES.values() for name in (m.key, m.label, m.export_header)}
-for _m_ in MEASURES.values():
-    UKURAN[f"Peringkat {_m_.label}"] = f"Peringkat {_m_.label.lower()} di antara yang dibandingkan (1 = terbaik)."
-    UKURAN[f"Δ {_m_.label}" + (" (poin)" if _m_.is_share else "")] = (
-        f"Perubahan {_m_.label.lower()} terhadap tahun sebelumnya (bulan yang sama bila tahun masih berjalan)"
-        + (", dalam poin persen." if _m_.is_share else "."))
+def _ukuran() -> dict[str, str]:
+    """Every measure's definition under its key, its label and its download header, and the
+    rank and change columns the comparison derives from it."""
+    out = {}
+    for m in MEASURES.values():
+        out |= dict.fromkeys((m.key, m.label, m.export_header), m.definition)
+        out[f"Peringkat {m.label}"] = f"Peringkat {m.label.lower()} di antara yang dibandingkan (1 = terbaik)."
+        out[f"Δ {m.label}" + (" (poin)" if m.is_share else "")] = (
+            f"Perubahan {m.label.lower()} terhadap tahun sebelumnya (bulan yang sama bila tahun masih berjalan)"
+            + (", dalam poin persen." if m.is_share else "."))
+    return out
+
+
+UKURAN = _ukuran()
 
 
 def definisi(column: str) -> str:
@@ -93,8 +104,8 @@ def definisi(column: str) -> str:
 LABEL = {
     "Unit kerja": KOLOM["unit_kerja"], "Instansi": KOLOM["instansi"], "Provinsi": KOLOM["provinsi"],
     "Kabupaten/kota": KOLOM["kabkota"], "Nama": KOLOM["nama"], "PNS": _m("pns"), "ASN": _m("asn"),
-    "Cakupan": _m("cakupan"), "Cakupan 20 JP": _m("cakupan"), "JP per PNS": _m("jp_per_pns"),
-    "Di bawah 20 JP": KOLOM["di_bawah_target"], "Capai 20 JP": KOLOM["capai"],
+    "Cakupan 20 JP": _m("cakupan"), "JP per PNS": _m("jp_per_pns"),
+    
     "JP yang kurang": _m("kekurangan_jp"), "JP tahun ini": KOLOM["jp"], "NIP": KOLOM["nip"],
     "Golongan": KOLOM["golongan"], "Jenjang jabatan": KOLOM["jenjang_jabatan"],
     "JPM": _m("jpm"), "IKM": _m("ikm"), "Mutu": KOLOM["mutu"], "Responden": _m("responden"),
@@ -108,14 +119,11 @@ LABEL = {
     "Bulan": "Bulan dalam tahun (1–12).", "JP dari": "Batas bawah kelompok JP (termasuk).",
     "JP sampai (tidak termasuk)": "Batas atas kelompok JP (tidak termasuk).", "Jumlah PNS": _m("pns"),
     "JP per PNS (kumulatif)": "Rata-rata JP per PNS dari awal tahun sampai akhir bulan itu.",
-    "Mencapai 20 JP": KOLOM["capai"], "Jalur": "Jalur pengembangan: klasikal atau nonklasikal (Peraturan LAN 10/2018).",
+    "Jalur": "Jalur pengembangan: klasikal atau nonklasikal (Peraturan LAN 10/2018).",
     "Jenis": "Jenis kegiatan pengembangan kompetensi (Peraturan LAN 10/2018).",
     "Moda": "Cara penyelenggaraan: tatap muka, daring, atau campuran.", "Kegiatan": "Jumlah kegiatan (catatan riwayat).",
     "Peserta": "Jumlah pegawai berbeda yang mengikutinya.",
     # competency
-    "Rata-rata gap": "Rata-rata (level dinilai − level standar); negatif = di bawah standar.",
-    "Jumlah kekurangan level": "Jumlah level yang kurang dari standar, atas semua pegawai di bawah standar.",
-    "Sudah dilatih sesudah penilaian": _m("sudah_dilatih"),
     # satisfaction
     "Jenis layanan": "Jenis layanan publik unit itu.", "Unsur": "Unsur pelayanan (U1–U9, PermenPANRB 14/2017).",
     "NRR (1–4)": "Nilai rata-rata jawaban unsur itu dari responden yang menjawabnya (1 terburuk, 4 terbaik).",
@@ -125,18 +133,10 @@ LABEL = {
     "Sampel minimum": "Responden minimal menurut Krejcie-Morgan untuk populasi N.",
     "Status": "Kecukupan sampel: memadai, sampel belum memadai, atau volume tidak diketahui.",
     # comparison
-    "Peringkat cakupan": "Peringkat cakupan 20 JP di antara yang dibandingkan (1 = terbaik).",
-    "Peringkat JP": "Peringkat JP per PNS di antara yang dibandingkan (1 = terbaik).",
-    "Peringkat kompetensi": "Peringkat memenuhi standar di antara yang dibandingkan (1 = terbaik).",
-    "Peringkat JPM": "Peringkat JPM di antara yang dibandingkan (1 = terbaik).",
-    "Peringkat IKM": "Peringkat IKM di antara yang dibandingkan (1 = terbaik).",
-    "Δ cakupan (poin)": "Perubahan cakupan 20 JP terhadap tahun sebelumnya, dalam poin persen.",
-    "Δ JP": "Perubahan JP per PNS terhadap tahun sebelumnya.",
-    "Δ memenuhi (poin)": "Perubahan memenuhi standar terhadap tahun sebelumnya, dalam poin persen.",
-    "Δ IKM": "Perubahan IKM terhadap tahun sebelumnya.",
     "Kecukupan sampel": "Kecukupan sampel survei unit pada periode itu menurut Krejcie-Morgan: memadai, sampel belum "
                         "memadai, atau volume tidak diketahui (jumlah penerima layanan tidak dilaporkan).",
     "Mutu IKM": KOLOM["mutu"],
+    "Kinerja unit": "Kinerja unit pelayanan menurut mutu IKM: Sangat Baik, Baik, Kurang Baik, Tidak Baik (PermenPANRB 14/2017).",
     "Catatan": "⚠ kecil: kurang dari MIN_STABIL pegawai atau responden, angkanya belum stabil.",
     "Cakupan vs nasional": "▲ cakupan 20 JP setara atau di atas angka nasional; ▼ di bawahnya.",
     "Kode provinsi": "Kode provinsi Kemendagri (2 angka).", "Kode kabupaten/kota": "Kode kabupaten/kota Kemendagri (4 angka).",

@@ -108,12 +108,17 @@ class MartInfo:
     meta: tuple  # all (kunci, nilai) pairs, for the data page
 
     @property
+    def meta_dict(self) -> dict[str, str]:
+        return dict(self.meta)
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.tahun_awal, self.tahun_akhir + 1))
 
 
 @functools.lru_cache(maxsize=4)  # MartInfo is frozen: every session may share it
-def _info(path: str, mart_version: str) -> MartInfo:
+def info_at(path: str, mart_version: str) -> MartInfo:
+    """The metadata of one version of the mart (the one a cached answer was made for)."""
     meta = dict(run(path, mart_version, "SELECT kunci, nilai FROM meta").values.tolist())
     per = meta.get("data_per") or None
     return MartInfo(
@@ -127,7 +132,7 @@ def info(path: str) -> MartInfo:
     """The mart's metadata, read once per version."""
     mart_version = version(path)
     try:
-        return _info(path, mart_version)
+        return info_at(path, mart_version)
     except (duckdb.Error, KeyError) as exc:
         raise MartUnavailable(
             f"Mart analitik di {path} tidak lengkap atau rusak ({exc.__class__.__name__}). "

@@ -24,7 +24,6 @@ meta `batas_sd`).
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 import shutil
@@ -115,12 +114,13 @@ SELECT nip, $tahun AS tahun, sum(jp)::DECIMAL(18,2) AS jp,
        count(*) AS jumlah_kegiatan
 FROM s_riwayat_pelatihan WHERE year(tanggal_selesai) = $tahun GROUP BY nip;
 
--- Person-year: everyone on the payroll in the year, with their JP of that year.
+-- Person-year: everyone on the payroll in the year, with their JP of that year. ada_sd: on
+-- the payroll by the year's cut-off already (the population of the same-months figures).
 CREATE TABLE mart.pegawai_tahun AS
 SELECT $tahun AS tahun, p.nip, p.segmen, p.jenjang_jabatan, p.pendidikan,
        coalesce(jp.jp, 0) AS jp, coalesce(jp.jp_daring, 0) AS jp_daring,
        coalesce(jp.jp_klasikal, 0) AS jp_klasikal, coalesce(jp.jumlah_kegiatan, 0) AS jumlah_kegiatan,
-       coalesce(jp.jp_sd, 0) AS jp_sd
+       coalesce(jp.jp_sd, 0) AS jp_sd, p.tmt_asn <= $tanggal_sd AS ada_sd
 FROM mart.pegawai p
 LEFT JOIN s_jp jp ON jp.nip = p.nip AND jp.tahun = $tahun
 WHERE p.tmt_asn <= make_date($tahun, 12, 31)
@@ -139,8 +139,9 @@ SELECT g.*, c.* EXCLUDE (segmen) FROM (
            sum(jp)::DECIMAL(18,2) AS jumlah_jp, sum(jp_daring)::DECIMAL(18,2) AS jumlah_jp_daring,
            sum(jp_klasikal)::DECIMAL(18,2) AS jumlah_jp_klasikal,
            sum(greatest($target_jp - jp, 0))::DECIMAL(18,2) AS jumlah_kekurangan_jp,
-           count(*) FILTER (WHERE jp_sd >= $target_jp) AS jumlah_capai_target_sd,
-           sum(jp_sd)::DECIMAL(18,2) AS jumlah_jp_sd,
+           count(*) FILTER (WHERE ada_sd) AS jumlah_pegawai_sd,
+           count(*) FILTER (WHERE ada_sd AND jp_sd >= $target_jp) AS jumlah_capai_target_sd,
+           coalesce(sum(jp_sd) FILTER (WHERE ada_sd), 0)::DECIMAL(18,2) AS jumlah_jp_sd,
            count(*) FILTER (WHERE jp > 0 AND jp < 10) AS jumlah_jp_1_9,
            count(*) FILTER (WHERE jp >= 10 AND jp < 20) AS jumlah_jp_10_19,
            count(*) FILTER (WHERE jp >= 20 AND jp < 30) AS jumlah_jp_20_29,
@@ -319,13 +320,8 @@ def _unsur_sums() -> str:
 
 
 def _cutoff(year: int, batas_md: int) -> date:
-    """The same-period cut-off in `year`: data_per's month and day (batas_md = month * 100 +
-    day). A 29 February cut-off is 28 February in a common year: (month, day) pairs up to
-    (2, 29) are the days up to 28 February there."""
-    month, day = divmod(batas_md, 100)
-    if month == 2 and day == 29 and not calendar.isleap(year):
-        day = 28
-    return date(year, month, day)
+    """The same-period cut-off in `year` (batas_md = month * 100 + day of data_per)."""
+    return rules.same_day(year, *divmod(batas_md, 100))
 
 
 def _statements(params: dict) -> list[str]:

@@ -6,7 +6,9 @@ parameters with the documented default; the live values come from settings.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 TARGET_JP_PNS = 20  # PP 11/2017 art. 203(4) as amended by PP 17/2020: JP per PNS per year
@@ -52,14 +54,42 @@ def ikm_from_sums(sums: Sequence[float], counts: Sequence[int]) -> float | None:
 
 
 def ikm_category(score: float | None) -> tuple[str, str] | None:
-    """(mutu, kinerja) for an IKM score, judged on the score rounded to two decimals."""
-    if score is None:
+    """(mutu, kinerja) for an IKM score, judged on the score rounded to two decimals; None
+    without a score (no respondent, or an element nobody answered)."""
+    if score is None or score != score:  # NaN
         return None
     rounded = round_half_up(score, 2)
     for lower, mutu, kinerja in IKM_KATEGORI:
         if rounded >= lower:
             return mutu, kinerja
     return "D", "Tidak Baik"
+
+
+def same_day(year: int, month: int, day: int) -> date:
+    """The cut-off of a running year's comparison in another year: the same month and day; a
+    29 February is 28 February in a common year (the days up to (2, 29) are those up to 28 Feb)."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return date(year, month, day)
+
+
+def mutu_teks() -> str:
+    """The quality categories in words, from IKM_KATEGORI: "A ≥ 88,31; B ≥ 76,61; ..."."""
+    parts = [f"{mutu} {kinerja} ≥ {f'{lower:.2f}'.replace('.', ',')}" for lower, mutu, kinerja in IKM_KATEGORI[:-1]]
+    return "; ".join(parts) + f"; {IKM_KATEGORI[-1][1]} {IKM_KATEGORI[-1][2]} di bawahnya (dari IKM dibulatkan dua desimal)"
+
+
+def batas_mutu(mutu: str) -> float:
+    """The lowest IKM of a quality category (B: 76,61)."""
+    return next(lower for lower, m, _ in IKM_KATEGORI if m == mutu)
+
+
+def kecukupan_sampel(responden: int, penerima) -> str:
+    """Whether a unit's respondents suffice for its service users in the period (Krejcie-Morgan):
+    memadai, sampel belum memadai, or volume tidak diketahui when the users are unknown."""
+    if penerima is None or penerima != penerima:
+        return "volume tidak diketahui"
+    return "sampel belum memadai" if responden < krejcie_morgan(int(penerima)) else "memadai"
 
 
 def krejcie_morgan(population: int) -> int:

@@ -33,6 +33,12 @@ class Hubungan:
     r_bawah: float
     r_atas: float
 
+    def per_poin(self, points: float = 10) -> tuple[float, float, float]:
+        """The slope and its interval for a rise of `points` percentage points in x (x a share
+        0..1): how much y moves per +10 points of coverage."""
+        scale = points / 100
+        return self.kemiringan * scale, self.kemiringan_bawah * scale, self.kemiringan_atas * scale
+
     @property
     def bermakna(self) -> bool:
         """The 95% interval of the correlation excludes zero."""

@@ -22,9 +22,9 @@ wide, label = queries.cakupan_dan_ikm(k.sel)
 st.subheader(f"Cakupan 20 JP {year - 1} dan IKM {year}, per {label}")
 pairs = wide.dropna(subset=["cakupan", "ikm_sesudah"])
 per_entity = wide.rename(columns={
-    "kode": "Kode", "nama": label.capitalize(), "cakupan_sebelum": f"Cakupan {year - 2}", "cakupan": f"Cakupan {year - 1}",
-    "ikm_sebelum": f"IKM {year - 1}", "ikm_sesudah": f"IKM {year}"})
-percent_columns = [f"Cakupan {year - 2}", f"Cakupan {year - 1}"]
+    "kode": "Kode", "nama": label.capitalize(), "cakupan_sebelum": f"Cakupan 20 JP {year - 2}", "cakupan": f"Cakupan 20 JP {year - 1}",
+    "ikm_sebelum": f"IKM {year - 1}", "ikm_sesudah": f"IKM {year}", "sampel": f"Kecukupan sampel {year}"})
+percent_columns = [f"Cakupan 20 JP {year - 2}", f"Cakupan 20 JP {year - 1}"]
 fit = statistik.hubungan(pairs["cakupan"], pairs["ikm_sesudah"])
 if fit is None:
     frame.empty_state(f"Terlalu sedikit {label} yang punya cakupan {year - 1} dan IKM {year} "
@@ -37,13 +37,13 @@ if not pairs.empty:  # the points, and the fitted line when there is one
                           precision={f"IKM {year - 1}": 2, f"IKM {year}": 2})
 if fit is not None:
     cols = st.columns(3)
-    per10 = fit.kemiringan / 10
+    per10, per10_bawah, per10_atas = fit.per_poin(10)
     cols[0].metric(f"Jumlah {label}", fmt.angka(fit.n), border=True)
     cols[1].metric("Korelasi (r)", fmt.angka(fit.r, 2), border=True,
                    help=f"Selang kepercayaan 95%: {fmt.angka(fit.r_bawah, 2)} sampai {fmt.angka(fit.r_atas, 2)}.")
     cols[2].metric("IKM per +10 poin cakupan", fmt.selisih(per10, 2), border=True,
-                   help=f"Kemiringan garis; selang 95%: {fmt.selisih(fit.kemiringan_bawah / 10, 2)} sampai "
-                        f"{fmt.selisih(fit.kemiringan_atas / 10, 2)} poin IKM.")
+                   help=f"Kemiringan garis; selang 95%: {fmt.selisih(per10_bawah, 2)} sampai "
+                        f"{fmt.selisih(per10_atas, 2)} poin IKM.")
     if fit.bermakna:
         arah = "lebih tinggi" if fit.r > 0 else "lebih rendah"
         st.markdown(f"**Ditemukan hubungan**: {label} dengan cakupan 20 JP lebih tinggi pada {year - 1} cenderung "
@@ -89,8 +89,8 @@ if warning.empty:
 else:
     download.buttons("Peringatan dini", lambda: warning.drop(columns=["kode_instansi"]).rename(columns={
         "kode_unit": "Kode", "unit_kerja": "Unit kerja", "ikm_2": f"IKM {year - 2}", "ikm_1": f"IKM {year - 1}",
-        "ikm": f"IKM {year}", "cakupan": f"Cakupan {year}", "sampel": "Kecukupan sampel"}), k, "unduh_peringatan",
-        percent=(f"Cakupan {year}",), presisi={f"IKM {y}": 2 for y in (year - 2, year - 1, year)})
+        "ikm": f"IKM {year}", "cakupan": f"Cakupan 20 JP {year}", "sampel": "Kecukupan sampel"}), k, "unduh_peringatan",
+        percent=(f"Cakupan 20 JP {year}",), presisi={f"IKM {y}": 2 for y in (year - 2, year - 1, year)})
 for row in warning.head(20).itertuples():
     st.page_link("pages/kepuasan.py", label=f"**{row.unit_kerja}** — IKM {fmt.angka(row.ikm_2, 2)} → "
                  f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access import queries, rules
+from data_access import kamus, queries, rules
 from ui import charts, frame, ukuran
 from ui import format as fmt
 
@@ -30,13 +30,13 @@ if now["responden"] == 0:
     frame.empty_state(f"Tidak ada responden survei untuk filter ini pada {label_now}.")
     st.stop()
 previous = queries.ikm_periode(k.sel, *before, same_period=same)
-mutu, kinerja = rules.ikm_category(now["ikm"])
+mutu, kinerja = rules.ikm_category(now["ikm"]) or (fmt.KOSONG, fmt.KOSONG)
 change = ukuran.selisih("ikm", queries.change("indeks", now["ikm"], previous["ikm"]))
 
 cols = st.columns(4)
 cols[0].metric(f"IKM {label_now}", ukuran.teks("ikm", now["ikm"]), change, border=True, help=ukuran.bantuan("ikm"))
 cols[1].metric("Mutu pelayanan", f"{mutu} · {kinerja}", border=True,
-               help="Ditentukan dari IKM yang dibulatkan dua desimal: A ≥ 88,31; B ≥ 76,61; C ≥ 65,00; D di bawahnya.")
+               help=f"Mutu {rules.mutu_teks()}.")
 cols[2].metric("Responden", fmt.angka(now["responden"]), border=True, help=ukuran.bantuan("responden"))
 cols[3].metric("Unit disurvei", fmt.angka(now["unit_survei"]), border=True, help=ukuran.bantuan("unit_survei"))
 if change:
@@ -69,25 +69,17 @@ charts.show(charts.unsur_heatmap(elements[elements["jenis_layanan"].notna()]))
 
 st.subheader("Unit pelayanan")
 units = queries.ikm_per_unit(k.sel, year, jenis, ke)
-below_b = int(units["di_bawah_b"].sum())
-short = int((units["sampel"] == "sampel belum memadai").sum())
-st.markdown(f"{fmt.angka(len(units))} unit disurvei pada {label_now}; **{fmt.angka(below_b)}** di bawah mutu B; "
-            f"**{fmt.angka(short)}** dengan sampel belum memadai (Krejcie-Morgan). IKM terendah dahulu.")
-shown = units[["nama", "instansi", "jenis_layanan", "responden", "ikm", "mutu", "sampel"]].rename(columns={
-    "nama": "Unit kerja", "instansi": "Instansi", "jenis_layanan": "Jenis layanan", "responden": "Responden",
-    "ikm": "IKM", "mutu": "Mutu", "sampel": "Kecukupan sampel"})
-frame.table(shown.head(200), "IKM per unit pelayanan", precision={"IKM": 2}, full=lambda: shown)
-
-st.subheader(f"Kecukupan sampel {label_now}")
-sample = queries.kecukupan_sampel(k.sel, jenis, ke)
-unknown = int((sample["sampel"] == "volume tidak diketahui").sum())
-st.markdown(f"**{fmt.angka(short)}** dari {fmt.angka(len(sample))} unit: **sampel belum memadai** menurut "
-            f"Krejcie-Morgan; {fmt.angka(unknown)} unit tidak melaporkan jumlah penerima layanan sehingga "
-            "kecukupannya tidak dapat dinilai. IKM unit-unit itu tetap ditampilkan di atas, dengan tandanya.")
-sample = sample[["nama", "instansi", "responden", "penerima_periode", "sampel_minimum", "sampel"]].rename(columns={
-    "nama": "Unit kerja", "instansi": "Instansi", "responden": "Responden", "penerima_periode": "Penerima layanan",
-    "sampel_minimum": "Sampel minimum", "sampel": "Status"})
-frame.table(sample.head(300), "Kecukupan sampel survei", full=lambda: sample)
+counts = units["sampel"].value_counts()
+st.markdown(f"{fmt.angka(len(units))} unit disurvei pada {label_now}; **{fmt.angka(units['di_bawah_b'].sum())}** di bawah "
+            f"mutu B; **{fmt.angka(counts.get('sampel belum memadai', 0))}** dengan sampel belum memadai menurut "
+            f"Krejcie-Morgan, {fmt.angka(counts.get('volume tidak diketahui', 0))} tanpa jumlah penerima layanan (kecukupannya "
+            "tidak dapat dinilai). IKM setiap unit tetap ditampilkan, dengan tandanya. IKM terendah dahulu.")
+shown = units[["kode", "nama", "instansi", "jenis_layanan", "responden", "ikm", "mutu", "kinerja", "penerima_periode",
+               "sampel_minimum", "sampel"]].rename(columns={
+    "kode": "Kode", "nama": "Unit kerja", "instansi": "Instansi", "jenis_layanan": "Jenis layanan",
+    "responden": "Responden", "ikm": "IKM", "mutu": "Mutu IKM", "kinerja": "Kinerja unit",
+    "penerima_periode": "Penerima layanan", "sampel_minimum": "Sampel minimum", "sampel": "Kecukupan sampel"})
+frame.table(shown.head(300), "IKM per unit pelayanan", precision={"IKM": 2}, full=lambda: shown)
 
 st.subheader("Profil responden")
 PROFILE_ORDER = {v: i for i, v in enumerate(
@@ -113,12 +105,11 @@ st.caption("Identitas responden tidak disimpan di dasbor.")
 
 with st.expander("Definisi (PermenPANRB 14/2017)"):
     ukuran.definisi(("ikm", "responden"))
-    st.markdown("""
+    sample = kamus.SAMPEL_MINIMAL
+    st.markdown(f"""
 - **NRR per unsur** = jumlah nilai jawaban unsur itu dibagi jumlah responden yang **menjawab** unsur itu; bobot
   sama persis 1/9 (angka 0,111 yang sering tercetak membuat nilai maksimum 99,9). Pembulatan dua desimal hanya
   untuk tampilan.
-- **Mutu pelayanan** (dari IKM yang dibulatkan dua desimal): A Sangat Baik 88,31–100; B Baik 76,61–88,30;
-  C Kurang Baik 65,00–76,60; D Tidak Baik 25,00–64,99.
-- **Sampel minimum** (Krejcie & Morgan): S = 3,841 × N × 0,25 / (0,0025 × (N − 1) + 3,841 × 0,25), dibulatkan;
-  N = penerima layanan unit pada periode itu (`volume_layanan` setahun, dibagi rata per semester atau triwulan).
+- **Mutu pelayanan**: {rules.mutu_teks()}.
+- **{sample["Indikator"]}**: {sample["Rumus"]}; N = {sample["Dihitung atas"]}.
 """)

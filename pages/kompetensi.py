@@ -21,7 +21,7 @@ cols = st.columns(4)
 ukuran.kartu(cols[0], "memenuhi_standar", now, caption=f"dari **{fmt.angka(now.loc['dinilai', 'nilai'])}** "
              "pegawai dinilai.")
 ukuran.kartu(cols[1], "jpm", now, label="JPM rata-rata")
-ukuran.kartu(cols[2], "bagian_dinilai", now, label="Pegawai dinilai")
+ukuran.kartu(cols[2], "bagian_dinilai", now)
 ukuran.kartu(cols[3], "dinilai_tahun_ini", now, caption=f"dari **{fmt.angka(now.loc['dinilai', 'nilai'])}** "
              "pegawai dinilai.")
 frame.comparison_note(k)
@@ -42,7 +42,7 @@ if heat.empty:
     frame.empty_state()
 else:
     frame.chart_and_table(charts.gap_heatmap(heat, "nama", "kode_kompetensi"), heat.rename(columns={
-        "nama": level.label, "kode_kompetensi": "Kode", "nama_kompetensi": "Kompetensi",
+        "kode": f"Kode {level.noun}", "nama": level.label, "kode_kompetensi": "Kode kompetensi", "nama_kompetensi": "Kompetensi",
         "kelompok": "Kelompok", "rata_gap": "Rata-rata gap", "dinilai": "Dinilai"}),
         f"Kesenjangan kompetensi per {level.noun}", precision={"Rata-rata gap": 2})
     st.caption("Gap = level hasil penilaian − level standar. Jingga: di bawah standar; biru: di atas. "
@@ -71,8 +71,7 @@ if k.scope.lihat_orang:
     if st.toggle("Tampilkan 200 baris dengan kekurangan terbesar", key="daftar_kebutuhan"):
         people = queries.kebutuhan_per_orang(k.sel)
         frame.table(people.assign(
-            dilatih_setelah_penilaian=people["dilatih_setelah_penilaian"].map({True: "ya", False: "belum"}),
-            tanggal_penilaian=people["tanggal_penilaian"].map(fmt.tanggal)).rename(columns={
+            dilatih_setelah_penilaian=people["dilatih_setelah_penilaian"].map({True: "ya", False: "tidak"})).rename(columns={
                 "nip": "NIP", "nama": "Nama", "jenjang_jabatan": "Jenjang", "unit_kerja": "Unit kerja",
                 "kompetensi": "Kompetensi", "level": "Level", "level_standar": "Standar",
                 "kekurangan_level": "Kurang", "tanggal_penilaian": "Dinilai",

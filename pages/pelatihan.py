@@ -3,14 +3,14 @@
 import streamlit as st
 
 from data_access import ekspor, queries
-from data_access.measures import TARGET_JP, level_below
+from data_access.measures import MIN_PEGAWAI, level_below
 from ui import charts, download, frame, ukuran
 from ui import format as fmt
 
 k = frame.page_header("Cakupan pelatihan 20 JP",
                       "Setiap PNS berhak atas pengembangan kompetensi paling sedikit 20 JP setahun "
                       "(PP 11/2017 pasal 203 ayat 4, diubah PP 17/2020).")
-f, target = k.filters, float(TARGET_JP)
+f, target = k.filters, queries.target_jp(k.sel)
 now = queries.headline(k.sel, queries.pelatihan.KARTU)
 if not now.loc["pns", "nilai"]:
     frame.empty_state("Tidak ada data PNS untuk filter ini.")
@@ -56,7 +56,7 @@ else:
         f"Cakupan pelatihan per {level.noun}", percent=shares, precision=precision)
     st.caption((f"Garis jingga: cakupan nasional {ukuran.teks('cakupan', national)} dengan filter periode dan "
                 "pegawai yang sama. " if national is not None else "")
-               + "Yang kurang dari 10 PNS tidak diberi angka cakupan (terlalu kecil untuk dibandingkan).")
+               + f"Yang kurang dari {MIN_PEGAWAI} PNS tidak diberi angka cakupan (terlalu kecil untuk dibandingkan).")
 
 st.subheader("Cakupan menurut kelompok pegawai")
 breakdown = queries.cakupan_rincian(k.sel)
@@ -91,14 +91,15 @@ else:
     cols = st.columns(4)
     for col, key in zip(cols, ("pppk", "jp_per_pppk", "pppk_lebih_batas", "pppk_tanpa_pelatihan")):
         ukuran.kartu(col, key, now)
-    st.caption("PPPK berhak atas pengembangan kompetensi paling banyak 24 JP per tahun kontrak; mereka tidak "
-               "dihitung gagal terhadap target 20 JP PNS dan tidak termasuk dalam cakupan di atas.")
+    st.caption(f"PPPK: {ukuran.MEASURES['jp_per_pppk'].target}. Mereka tidak dihitung gagal terhadap target PNS dan "
+               "tidak termasuk dalam cakupan di atas.")
 
 st.subheader("Untuk perencana")
 units = queries.unit_cakupan_terendah(k.sel)
 st.markdown(f"**Unit kerja dengan cakupan terendah** ({fmt.angka(len(units))} unit dalam pilihan ini)")
 labels, shares, precision = ukuran.kolom(("pns", "di_bawah_target", "cakupan", "kekurangan_jp"))
-units = units[["nama", "instansi", *labels]].rename(columns={"nama": "Unit kerja", "instansi": "Instansi", **labels})
+units = units[["kode", "nama", "instansi", *labels]].rename(columns={
+    "kode": "Kode", "nama": "Unit kerja", "instansi": "Instansi", **labels})
 frame.table(units.head(100), "Unit kerja dengan cakupan terendah", percent=shares, precision=precision,
             full=lambda: units)
 if k.scope.lihat_orang:

@@ -1,11 +1,10 @@
 """Perbandingan: regional heads compare their units with each other, the province and the nation."""
 
-import pandas as pd
 import streamlit as st
 
-from data_access import queries, rules
+from data_access import queries
 from data_access.measures import LEVELS, MEASURES, MIN_STABIL, level_below
-from ui import charts, download, frame
+from ui import charts, download, frame, ukuran
 from ui import format as fmt
 
 k = frame.page_header("Perbandingan wilayah dan instansi",
@@ -34,18 +33,15 @@ table, trend = queries.banding(k.sel, level, tuple(chosen))
 entities = table[table["jenis"] != "pembanding"]
 national = table.loc[table["kode"] == "nasional"].iloc[0]
 
-columns = {"nama": "Nama", "catatan": "Catatan", "asn": "ASN"}
+columns = {"kode": "Kode", "nama": "Nama", "catatan": "Catatan", "asn": "ASN"}
 for key in queries.INDIKATOR:
     columns |= {key: MEASURES[key].label, f"peringkat_{key}": f"Peringkat {MEASURES[key].label}",
                 f"perubahan_{key}": f"Δ {MEASURES[key].label}" + (" (poin)" if MEASURES[key].is_share else "")}
-columns |= {"mutu": "Mutu IKM", "banding_cakupan": "Cakupan vs nasional", "responden": "Responden"}
+columns |= {"mutu": "Mutu IKM", "kinerja": "Kinerja unit", "banding_cakupan": "Cakupan vs nasional",
+            "responden": "Responden"}
 if "sampel" in table:  # units: the IKM with the adequacy of its sample
     columns["sampel"] = "Kecukupan sampel"
-shown = table.assign(
-    catatan=table["kecil"].map({True: "⚠ kecil", False: ""}),
-    mutu=table["ikm"].map(lambda v: "" if pd.isna(v) else "{} · {}".format(*rules.ikm_category(v))),
-    banding_cakupan=[("" if pd.isna(v) or pd.isna(national["cakupan"]) else "▲" if v >= national["cakupan"] else "▼")
-                     for v in table["cakupan"]])[list(columns)].rename(columns=columns)
+shown = table.assign(catatan=table["kecil"].map({True: "⚠ kecil", False: ""}))[list(columns)].rename(columns=columns)
 shares = [MEASURES[key].label for key in queries.INDIKATOR if MEASURES[key].is_share]
 precision = {columns[key]: MEASURES[key].precision for key in queries.INDIKATOR} | {
     columns[f"perubahan_{key}"]: MEASURES[key].precision for key in queries.INDIKATOR}
@@ -67,8 +63,8 @@ st.subheader("Per indikator")
 indicator = st.selectbox("Indikator", ["cakupan", "memenuhi_standar", "ikm", "jp_per_pns", "jpm"],
                          format_func=lambda key: MEASURES[key].label, key="banding_indikator")
 m = MEASURES[indicator]
-charts.show(charts.indicator_bars(entities.dropna(subset=[indicator]), "nama", indicator, m.label,
-                                  f".{m.precision}%" if m.is_share else f",.{m.precision}f", national[indicator]))
+charts.show(charts.indicator_bars(entities.dropna(subset=[indicator]), "nama", indicator, m.label, ukuran.d3(indicator),
+                                  national[indicator]))
 
 st.subheader("Tren")
 top = list(entities["kode"][:8])

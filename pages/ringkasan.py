@@ -20,17 +20,17 @@ frame.comparison_note(k)
 cards = st.columns(5)
 ukuran.kartu(cards[0], "asn", now, trend, label="Jumlah ASN", caption="PNS dan PPPK dalam pilihan filter.")
 ukuran.kartu(cards[1], "cakupan", now, trend, caption=f"dari **{fmt.angka(now.loc['cakupan', 'n'])}** PNS. Target: "
-             "setiap PNS minimal 20 JP per tahun (PP 11/2017). PPPK tidak dihitung (batas mereka 24 JP).")
-ukuran.kartu(cards[2], "jp_per_pns", now, trend, caption="Rata-rata. Rata-rata 20 JP belum berarti setiap PNS "
-             "mencapainya.")
+             f"{ukuran.MEASURES['cakupan'].target}. PPPK tidak dihitung.")
+ukuran.kartu(cards[2], "jp_per_pns", now, trend, caption=f"dari **{fmt.angka(now.loc['jp_per_pns', 'n'])}** PNS. "
+             "Rata-rata; belum berarti setiap PNS mencapai target.")
 ukuran.kartu(cards[3], "memenuhi_standar", now, trend, caption=(
     f"dari **{fmt.angka(now.loc['dinilai', 'nilai'])}** pegawai dinilai. JPM rata-rata "
-    f"**{ukuran.teks('jpm', now.loc['jpm', 'nilai'])}** (optimal ≥ 90%)."))
+    f"**{ukuran.teks('jpm', now.loc['jpm', 'nilai'])}** ({ukuran.MEASURES['jpm'].target.split(' (')[0]})."))
 ikm = now.loc["ikm", "nilai"]
-mutu = rules.ikm_category(ikm) if ikm == ikm and ikm is not None else None
+mutu = rules.ikm_category(ikm)
 ukuran.kartu(cards[4], "ikm", now, trend, suffix=f" · {mutu[0]}" if mutu else "", caption=(
     f"Mutu **{mutu[0]} · {mutu[1]}** · {fmt.angka(now.loc['unit_survei', 'nilai'])} unit disurvei. Target minimal B "
-    "(76,61)." if mutu else "Belum ada survei untuk pilihan ini."))
+    f"({fmt.angka(rules.batas_mutu('B'), 2)})." if mutu else "Belum ada survei untuk pilihan ini."))
 if f.has_person_filter:
     st.caption("IKM menilai unit layanan, bukan pegawai: filter jenis ASN, jabatan, golongan, dan "
                "jenis kelamin tidak berlaku untuk IKM.")
@@ -43,8 +43,7 @@ with map_area:
                                key="peta_ukuran", required=True)
     per_prov = queries.indikator_provinsi(k.sel)
     per_prov["label"] = [None if v != v else ukuran.teks(key, v) for v in per_prov[key]]
-    charts.show(charts.tile_map(per_prov, key, ukuran.MEASURES[key].label,
-                                ".1%" if ukuran.MEASURES[key].is_share else ",.2f", f.kode_provinsi),
+    charts.show(charts.tile_map(per_prov, key, ukuran.MEASURES[key].label, ukuran.d3(key), f.kode_provinsi),
                 key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
                "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data.")

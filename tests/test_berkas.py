@@ -24,7 +24,7 @@ from ui import download
 
 NIP = "199001012015031001"  # 18 digits: as a number Excel would show 1,99E+17
 NAMA = "=cmd|' /C calc'!A0"  # a formula (DDE) if it were ever written as one
-PRESISI = {"JP per PNS": 1, "Cakupan (%)": 1}
+PRESISI = {"JP per PNS": 1, "Cakupan 20 JP (%)": 1}
 
 
 def sample() -> pd.DataFrame:
@@ -33,7 +33,7 @@ def sample() -> pd.DataFrame:
         "Kode": ["0032", "3201"],
         "Nama": [NAMA, "Siti Aminah"],
         "Selisih JP": [-1234.5, 7.0],
-        "Cakupan (%)": [62.5, 100.0],
+        "Cakupan 20 JP (%)": [62.5, 100.0],
         "Tanggal penilaian": [datetime.date(2026, 11, 27), None],
         "Sudah dilatih": [True, False],
         "PNS": [1234567, 12],
@@ -75,10 +75,10 @@ def test_rounding_a_million_rows_is_fast():
 
 
 def test_shares_become_percentages():
-    frame, presisi = ekspor.ke_persen(pd.DataFrame({"Cakupan": [0.285, 0.625, None], "PNS": [1, 2, 3]}),
-                                       ["Cakupan"], {"Cakupan": 1})
-    assert list(frame.columns) == ["Cakupan (%)", "PNS"] and presisi["Cakupan (%)"] == 1
-    assert frame["Cakupan (%)"].tolist()[:2] == [28.5, 62.5] and np.isnan(frame["Cakupan (%)"].iloc[2])
+    frame, presisi = ekspor.ke_persen(pd.DataFrame({"Cakupan 20 JP": [0.285, 0.625, None], "PNS": [1, 2, 3]}),
+                                       ["Cakupan 20 JP"], {"Cakupan 20 JP": 1})
+    assert list(frame.columns) == ["Cakupan 20 JP (%)", "PNS"] and presisi["Cakupan 20 JP (%)"] == 1
+    assert frame["Cakupan 20 JP (%)"].tolist()[:2] == [28.5, 62.5] and np.isnan(frame["Cakupan 20 JP (%)"].iloc[2])
     frame, presisi = ekspor.ke_persen(pd.DataFrame({"x": [0.12345]}), ["x"], None)
     assert frame["x (%)"].tolist() == [12.35] and presisi == {"x (%)": 2}  # two decimals unless told
 
@@ -90,7 +90,7 @@ def test_csv_in_both_styles():
     international = ekspor.write_csv([sample()], "csv_int", PRESISI)
     assert indonesian.startswith("\ufeff".encode()) and international.startswith("\ufeff".encode())
     lines = indonesian.decode("utf-8-sig").splitlines()
-    assert lines[0] == "NIP;Kode;Nama;Selisih JP;Cakupan (%);Tanggal penilaian;Sudah dilatih;PNS;Tahun;JP per PNS"
+    assert lines[0] == "NIP;Kode;Nama;Selisih JP;Cakupan 20 JP (%);Tanggal penilaian;Sudah dilatih;PNS;Tahun;JP per PNS"
     # A formula-looking text gets an apostrophe (CSV injection), the rest is as it is.
     assert lines[1] == f"{NIP};0032;'{NAMA};-1234,5;62,5;2026-11-27;ya;1234567;2025;12,3"
     assert lines[2] == "198512312010122002;3201;Siti Aminah;7,0;100,0;;tidak;12;2025;0,4"
@@ -128,7 +128,7 @@ def test_xlsx_cells_are_typed():
         assert cells[column].data_type == "s", column  # text, never a number or a formula
     assert (cells["NIP"].value, cells["Kode"].value, cells["Nama"].value) == (NIP, "0032", NAMA)
     assert cells["Sudah dilatih"].value == "ya" and sheet["G3"].value == "tidak"
-    expected = {"Selisih JP": (-1234.5, "#,##0.00"), "Cakupan (%)": (62.5, '0.0"%"'), "PNS": (1234567, "#,##0"),
+    expected = {"Selisih JP": (-1234.5, "#,##0.00"), "Cakupan 20 JP (%)": (62.5, '0.0"%"'), "PNS": (1234567, "#,##0"),
                 "Tahun": (2025, "0"), "JP per PNS": (12.3, "#,##0.0")}
     for column, (value, number_format) in expected.items():
         assert (cells[column].value, cells[column].number_format) == (value, number_format), column
@@ -184,8 +184,8 @@ def test_keterangan_defines_every_column_and_its_format():
     assert rows[0][:2] == ("Data", "uji") and ("Kolom", "Definisi", "Format") in rows
     notes = {r[0]: r[1:] for r in rows}
     assert notes["jp_per_pns"][1] == "bilangan, 1 desimal (dibulatkan setengah ke atas)"
-    assert notes["Cakupan (%)"][1] == "persen 0–100, 2 desimal"  # not in this presisi: two
-    assert "0–100" in notes["Cakupan (%)"][0] and "0–1;" not in notes["Cakupan (%)"][0]
+    assert notes["Cakupan 20 JP (%)"][1] == "persen 0–100, 2 desimal"  # not in this presisi: two
+    assert "0–100" in notes["Cakupan 20 JP (%)"][0] and "0–1;" not in notes["Cakupan 20 JP (%)"][0]
     assert notes["Tanggal penilaian"][1] == "tanggal (dd/mm/yyyy)" and notes["NIP"][1] == "teks"
     assert notes["cakupan"][1] == "bilangan, 2 desimal (dibulatkan setengah ke atas)"
 

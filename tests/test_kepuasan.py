@@ -101,7 +101,7 @@ def test_elements_and_sample_check_equal_raw_responses(responses, sqlite_demo):
         assert overall[f"U{u}"] == pytest.approx(year[f"u{u}"].dropna().mean())
     url, _ = sqlite_demo
     volume = source_table(url, "volume_layanan")
-    sample = queries.kecukupan_sampel(Selection(path, version, ALL, Filters(tahun=2025)))
+    sample = queries.ikm_per_unit(Selection(path, version, ALL, Filters(tahun=2025)), 2025)
     counts = year.groupby("kode_unit").size()
     assert len(sample) == len(counts)
     known = volume[volume["tahun"] == 2025].set_index("kode_unit")["jumlah_penerima"]

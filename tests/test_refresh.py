@@ -12,6 +12,7 @@ import os
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -79,7 +80,11 @@ def test_same_period_figures_equal_raw_records(source):
     meta = dict(_mart(mart, "SELECT kunci, nilai FROM meta").values.tolist())
     assert meta["batas_sd"] == "10-31"  # the demo's data_per is 31 October 2026
     py = _person_years(src)
-    pns = py[py["jenis_asn"] == "PNS"][["nip", "tahun"]]
+    pns = py[py["jenis_asn"] == "PNS"]
+    # The same months count who was on the payroll by the cut-off (TMT up to 31 October of that year).
+    on_time = pns["tmt_asn"] <= pd.to_datetime(pns["tahun"].astype(str) + "-10-31")
+    assert (~on_time).any()  # some PNS came later in the year: the rule is exercised
+    pns = pns[on_time][["nip", "tahun"]]
     tr = src["riwayat_pelatihan"]
     assert (tr["tanggal_selesai"].dt.month > 10).any()  # the cut-off leaves records out
     by_cutoff = tr[tr["tanggal_selesai"].dt.month <= 10]  # up to 31 October of each year
@@ -88,11 +93,13 @@ def test_same_period_figures_equal_raw_records(source):
              .rename("jp_sd").reset_index())
     pns = pns.merge(jp_sd, on=["nip", "tahun"], how="left").fillna({"jp_sd": 0})
     expected = pns.groupby("tahun").agg(capai=("jp_sd", lambda s: int((s >= 100 * rules.TARGET_JP_PNS).sum())),
-                                        jp=("jp_sd", "sum")).reset_index()
-    got = _mart(mart, """SELECT tahun, sum(jumlah_capai_target_sd) AS capai_mart, sum(jumlah_jp_sd) AS jp_mart
+                                        jp=("jp_sd", "sum"), pns=("nip", "size")).reset_index()
+    got = _mart(mart, """SELECT tahun, sum(jumlah_capai_target_sd) AS capai_mart, sum(jumlah_jp_sd) AS jp_mart,
+               sum(jumlah_pegawai_sd) AS pns_mart
         FROM pelatihan_tahun_wilayah WHERE jenis_asn = 'PNS' GROUP BY ALL""")
     m = expected.merge(got, on="tahun")
     assert len(m) == 5
+    assert (m["pns"] == m["pns_mart"]).all()
     assert (m["capai"] == m["capai_mart"]).all()
     assert (m["jp"] == (m["jp_mart"] * 100).round()).all()  # in hundredths of a JP
     sv = src["survei_kepuasan"]

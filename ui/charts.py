@@ -17,6 +17,8 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from data_access.rules import IKM_KATEGORI
+
 from .format import BULAN, BULAN_SINGKAT
 
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""],
@@ -305,9 +307,10 @@ def share_bars(data: pd.DataFrame, category: str, value: str, title: str) -> alt
 
 # --- satisfaction (IKM) ------------------------------------------------------------------------
 
-IKM_BANDS = pd.DataFrame({  # PermenPANRB 14/2017, on the 25..100 score
-    "mutu": ["D", "C", "B", "A"], "kinerja": ["Tidak Baik", "Kurang Baik", "Baik", "Sangat Baik"],
-    "dari": [25.0, 65.0, 76.61, 88.31], "sampai": [65.0, 76.61, 88.31, 100.0],
+_BANDS = list(reversed(IKM_KATEGORI))  # PermenPANRB 14/2017, on the 25..100 score, D first
+IKM_BANDS = pd.DataFrame({
+    "mutu": [m for _, m, _ in _BANDS], "kinerja": [k for _, _, k in _BANDS],
+    "dari": [lower for lower, _, _ in _BANDS], "sampai": [lower for lower, _, _ in _BANDS[1:]] + [100.0],
     "warna": ["#f4cccc", "#fde9c9", "#dbeaf7", "#cfe8dc"]})
 
 
@@ -451,7 +454,7 @@ def trend_multiples(long: pd.DataFrame, titles: dict[str, str], shares: tuple = 
                         legend=alt.Legend(orient="top", columns=4, labelLimit=260)),
         strokeDash=_when("StrokeDash", "datum.nama == 'Nasional'", [5, 4], [1, 0]),
         tooltip=[alt.Tooltip("nama:N", title="Nama"), alt.Tooltip("tahun:O", title="Tahun"),
-                 alt.Tooltip("nilai:Q", title="Nilai", format=",.1f")],
+                 alt.Tooltip("nilai:Q", title="Nilai", format=",.2f")],
     ).properties(width=250, height=150).facet(facet=alt.Facet("indikator:N", title=None), columns=3)
     return localized(chart.resolve_scale(y="independent"))
 

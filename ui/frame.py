@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_access import config, db, mart, queries
+from data_access import config, db, mart, queries, rules
 from data_access.filters import Filters, Scope
 from data_access.queries import Selection
 
@@ -237,10 +237,6 @@ def empty_state(message: str = "Tidak ada data untuk filter ini.") -> None:
     st.info(message, icon=":material/search_off:")
 
 
-def under_construction(what: str) -> None:
-    st.info(f"Halaman ini sedang dibangun. Nanti di sini: {what}", icon=":material/construction:")
-
-
 def on_province_click() -> None:
     """Cross-filter: a click on a province tile sets the province filter (before the rerun,
     so the filter bar and the URL follow)."""
@@ -371,7 +367,7 @@ def comparison_note(k: Konteks) -> bool:
         if year - 1 >= k.info.tahun_awal:
             st.caption(f"Perubahan dibanding tahun {year - 1}.")
         return False
-    same_day = per.replace(year=year - 1, day=min(per.day, 28) if (per.month, per.day) == (2, 29) else per.day)
+    same_day = rules.same_day(year - 1, per.month, per.day)
     st.caption(f":material/schedule: Tahun {year} masih berjalan: data sampai {fmt.tanggal(per)}. Cakupan, JP, dan "
                f"IKM dibandingkan dengan periode yang sama tahun lalu (1 Jan–{fmt.tanggal(same_day)}); "
                f"jumlah pegawai dan kompetensi dengan keadaan akhir {year - 1}.")

@@ -23,6 +23,12 @@ def teks(key: str, value) -> str:
     return fmt.angka(value, m.precision)
 
 
+def d3(key: str) -> str:
+    """The measure's format for chart axes and legends (d3-format, Indonesian through the locale)."""
+    m = MEASURES[key]
+    return f".{m.precision}%" if m.is_share else f",.{m.precision}f"
+
+
 def selisih(key: str, change) -> str | None:
     """A change as text: +2,5 poin for shares, +1,2 JP, -0,35 for an index; None when unknown."""
     m = MEASURES[key]

@@ -65,7 +65,8 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
            "Bagian PNS yang jumlah JP pengembangan kompetensinya dalam setahun mencapai target. Tepat 20 JP "
            "dihitung tercapai; 19,99 JP belum (JP dijumlah sebagai desimal tepat).",
            "PNS dengan JP setahun ≥ target ÷ semua PNS pada tahun itu", YEAR + "; hanya PNS (PPPK tidak dihitung)",
-           PP_20JP, numerator_sd=f"sum(jumlah_capai_target_sd) {PNS}", flow=True, min_size=MIN_PEGAWAI,
+           PP_20JP, numerator_sd=f"sum(jumlah_capai_target_sd) {PNS}", denominator_sd=f"sum(jumlah_pegawai_sd) {PNS}",
+           flow=True, min_size=MIN_PEGAWAI,
            target=f"setiap PNS ≥ {TARGET_JP} JP per tahun (TARGET_JP_PNS)"),
     _count("pns_capai", "PNS mencapai 20 JP", "pelatihan", f"sum(jumlah_capai_target) {PNS}",
            "PNS yang JP setahunnya mencapai target.", YEAR + "; hanya PNS", PP_20JP, higher=True, flow=True,
@@ -73,13 +74,14 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _count("di_bawah_target", "PNS di bawah 20 JP", "pelatihan",
            f"sum(jumlah_pegawai - jumlah_capai_target) {PNS}", "PNS yang JP setahunnya belum mencapai target.",
            YEAR + "; hanya PNS", PP_20JP, higher=False, flow=True,
-           numerator_sd=f"sum(jumlah_pegawai - jumlah_capai_target_sd) {PNS}"),
+           numerator_sd=f"sum(jumlah_pegawai_sd - jumlah_capai_target_sd) {PNS}"),
     Measure("jp_per_pns", "JP per PNS", "JP", 1, "Rata-rata jam pelajaran pengembangan kompetensi per PNS dalam "
             "setahun. Rata-rata 20 JP belum berarti setiap PNS mencapainya.", "jumlah JP semua PNS ÷ jumlah PNS",
             YEAR + "; hanya PNS; PNS tanpa kegiatan dihitung 0 JP", PP_20JP + "; jenis pengembangan menurut "
             "Peraturan LAN 10/2018", fact="pelatihan", numerator=f"sum(jumlah_jp) {PNS}",
             denominator=f"sum(jumlah_pegawai) {PNS}", size=f"sum(jumlah_pegawai) {PNS}",
-            numerator_sd=f"sum(jumlah_jp_sd) {PNS}", flow=True, min_size=MIN_PEGAWAI, target=f"≥ {TARGET_JP} JP"),
+            numerator_sd=f"sum(jumlah_jp_sd) {PNS}", denominator_sd=f"sum(jumlah_pegawai_sd) {PNS}", flow=True,
+            min_size=MIN_PEGAWAI, target=f"≥ {TARGET_JP} JP"),
     Measure("kekurangan_jp", "JP yang kurang", "JP", 2, "Jam pelajaran yang masih kurang agar setiap PNS mencapai "
             "target.", "Σ max(0, target − JP setahun) atas semua PNS", YEAR + "; hanya PNS", PP_20JP,
             fact="pelatihan", numerator=f"sum(jumlah_kekurangan_jp) {PNS}", target="0", higher_is_better=False,
@@ -90,7 +92,8 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "jumlah JP PPPK ÷ jumlah PPPK", YEAR + "; hanya PPPK", PPPK_BASIS, fact="pelatihan",
             numerator=f"sum(jumlah_jp) {PPPK}", denominator=f"sum(jumlah_pegawai) {PPPK}",
             size=f"sum(jumlah_pegawai) {PPPK}", target=f"paling banyak {MAX_JP_PPPK} JP per tahun kontrak (MAX_JP_PPPK)",
-            numerator_sd=f"sum(jumlah_jp_sd) {PPPK}", flow=True, higher_is_better=None),
+            numerator_sd=f"sum(jumlah_jp_sd) {PPPK}", denominator_sd=f"sum(jumlah_pegawai_sd) {PPPK}", flow=True,
+            higher_is_better=None),
     _share("pppk_lebih_batas", "PPPK melebihi 24 JP", "pelatihan", f"sum(jumlah_lebih_batas_pppk) {PPPK}",
            f"sum(jumlah_pegawai) {PPPK}", f"PPPK dengan lebih dari {MAX_JP_PPPK} JP dalam setahun: di atas hak "
            "pengembangan per tahun kontrak.", f"PPPK dengan JP > {MAX_JP_PPPK} ÷ semua PPPK", YEAR + "; hanya PPPK",
@@ -146,7 +149,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "Σ (level dinilai − level standar) ÷ pasangan pegawai × kompetensi dinilai",
             "penilaian terakhir tiap pegawai per kompetensi sampai akhir tahun, yang punya standar", SKJ,
             fact="kompetensi", numerator="sum(jumlah_gap)", denominator="sum(jumlah_dinilai)",
-            size="sum(jumlah_dinilai)", min_size=MIN_PEGAWAI, target="≥ 0"),
+            size="sum(jumlah_dinilai)", size_of="dinilai", min_size=MIN_PEGAWAI, target="≥ 0"),
     _count("dinilai_kompetensi", "Dinilai (pegawai × kompetensi)", "kompetensi", "sum(jumlah_dinilai)",
            "Pasangan pegawai × kompetensi yang dinilai dan punya standar.",
            "penilaian terakhir tiap pegawai per kompetensi sampai akhir tahun, yang punya standar", SKJ),
@@ -177,13 +180,10 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "Σ NRR unsur × 1/9 × 25, NRR = rata-rata jawaban (1–4) per unsur atas responden yang menjawabnya",
             "responden survei kepuasan unit layanan pada periode itu (filter pegawai tidak berlaku)", SKM,
             fact="ikm", numerator=IKM_SQL, size="sum(jumlah_responden)", min_size=MIN_RESPONDEN,
-            target="mutu A ≥ 88,31; B ≥ 76,61; C ≥ 65,00; D di bawahnya; target minimal B"),
+            target=f"mutu {rules.mutu_teks()}; target minimal B"),
     _count("responden", "Responden", "ikm", "sum(jumlah_responden)", "Jumlah responden survei kepuasan masyarakat.",
            "responden survei kepuasan unit layanan pada periode itu", SKM, higher=True),
     _count("unit_survei", "Unit disurvei", "ikm", "count(DISTINCT kode_unit)", "Unit layanan yang disurvei.",
            "unit layanan dengan paling sedikit satu responden pada periode itu", SKM, unit="unit"),
 )}
 
-
-def measure(key: str) -> Measure:
-    return MEASURES[key]

@@ -29,9 +29,10 @@ class Measure:
     SQL parts are aggregates over the rows of `fact` (`numerator`, `denominator`, `size`);
     a figure with a denominator is numerator / denominator. A derived figure (`ratio_of`)
     divides two other measures after they are computed, when its two parts live in
-    different facts. `numerator_sd` is the numerator for the same months of a year (a
-    running year compared fairly); None means the figure is a stock (a state at year end) or
-    its fact restricts rows instead (`Fact.same_period`).
+    different facts. `numerator_sd` and `denominator_sd` are the parts for the same months of a
+    year (a running year compared fairly: what was reached by the cut-off, over who was on the
+    payroll by then); None means the figure is a stock (a state at year end) or its fact
+    restricts rows instead (`Fact.same_period`).
     """
     key: str
     label: str
@@ -45,7 +46,11 @@ class Measure:
     numerator: str | None = None
     denominator: str | None = None
     size: str | None = None  # persons or respondents the figure rests on
+    # A count measure whose value is the size instead, when `size` counts something else than
+    # persons over a whole entity (employee x competency pairs): used unless grouped by more.
+    size_of: str | None = None
     numerator_sd: str | None = None
+    denominator_sd: str | None = None  # the same months' population (and size), when it differs
     ratio_of: tuple[str, str] | None = None
     flow: bool = False  # accrues over the year (training, assessments of the year): see `comparable_part_year`
     min_size: int = 0  # per entity below this size the figure is not shown (None)

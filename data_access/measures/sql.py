@@ -15,12 +15,13 @@ from .model import Measure
 from .levels import LEVELS
 
 
-def expand(keys) -> list[Measure]:
-    """The measures asked for and those their derived figures divide, each once, in order."""
+def expand(keys, grouped: bool = False) -> list[Measure]:
+    """The measures asked for and those their derived figures divide or their size is counted
+    by (`size_of`, unless grouped further), each once, in order."""
     out: dict[str, Measure] = {}
     for key in keys:
         m = MEASURES[key]
-        for part in m.ratio_of or ():
+        for part in (*(m.ratio_of or ()), *((m.size_of,) if m.size_of and not grouped else ())):
             out.setdefault(part, MEASURES[part])
         out.setdefault(key, m)
     return list(out.values())
@@ -34,7 +35,7 @@ def table_for(fact_key: str, filters: Filters, unit: bool) -> str:
 
 def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nasional", group: tuple = (),
                 years: str | tuple = "filter", codes: tuple | None = None, same_period: bool = False,
-                withhold: bool | None = None, extra: str = "") -> tuple[str, dict]:
+                withhold: bool | None = None, part: tuple[str, int] | None = None) -> tuple[str, dict]:
     """(sql, params) giving one row per year, entity (`kode`, `nama`, `jenis` and, for units,
     `kode_instansi`, `instansi`, `jenis_layanan`, unless the level is the nation) and `group` value, with a column per measure and `n_<key>` for each
     measure's size.
@@ -42,11 +43,11 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
     years: "filter" (the filters' year), "all", or a tuple of years. same_period: the months
     of each year up to the mart's cut-off (flows; stocks stay as at year end). withhold: per
     entity, figures below their measure's minimum size are None (default: for every level
-    below the nation). extra: an SQL condition added to every fact's WHERE (its columns must
-    exist in all facts used).
+    below the nation). part: a part of the year, ("semester", 1) or ("triwulan", 3), for the
+    facts that have those columns (the survey).
     """
     lv = LEVELS[level]
-    measures = expand(keys)
+    measures = expand(keys, grouped=bool(group))
     withhold = lv.column is not None if withhold is None else withhold
     unit = lv.column == "kode_unit" or "kode_unit" in group
     keys_sql = ["tahun", "kode", *group]
@@ -59,6 +60,12 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
         marks, bound = bind_list("tahun_", years)
         year_clause = f" AND tahun IN ({marks})"
         params.update(bound)
+    part_clause = ""
+    if part is not None:
+        if part[0] not in ("semester", "triwulan"):
+            raise ValueError(f"bagian tahun tidak dikenal: {part[0]}")
+        part_clause = f" AND {part[0]} = $bagian"
+        params["bagian"] = int(part[1])
     code_clause = ""
     if codes is not None and lv.column:
         marks, bound = bind_list("kode_", codes)
@@ -73,17 +80,19 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
         selects = []
         for m in (m for m in measures if m.fact == fact_key):
             numerator = m.numerator_sd if same_period and m.numerator_sd else m.numerator
+            denominator = m.denominator_sd if same_period and m.denominator_sd else m.denominator
             selects.append(f'{numerator} AS "{m.key}__num"')
             if m.denominator:
-                selects.append(f'{m.denominator} AS "{m.key}__den"')
+                selects.append(f'{denominator} AS "{m.key}__den"')
             if m.size:
-                selects.append(f'{m.size} AS "{m.key}__n"')
+                size = m.denominator_sd if same_period and m.denominator_sd and m.size == m.denominator else m.size
+                selects.append(f'{size} AS "{m.key}__n"')
         period = f" AND {fact.same_period}" if same_period and fact.same_period else ""
         entity = lv.column or "'semua'"
         parts.append(f"""{fact_key} AS (
             SELECT tahun, {entity} AS kode{''.join(f', {g}' for g in group)}, {', '.join(selects)}
             FROM {table_for(fact_key, filters, unit)}
-            WHERE {clause}{year_clause}{code_clause}{period}{f' AND {extra}' if extra else ''}
+            WHERE {clause}{year_clause}{code_clause}{period}{part_clause}
               {f'AND {lv.column} IS NOT NULL' if lv.column else ''}
             GROUP BY ALL)""")
 
@@ -102,7 +111,8 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
         else:
             value = f'"{m.key}__num"'
         if withhold and m.min_size and m.size:
-            value = f'CASE WHEN "{m.key}__n" >= {int(m.min_size)} THEN {value} END'
+            size = f'"{m.size_of}"' if m.size_of and not group else f'"{m.key}__n"'
+            value = f'CASE WHEN {size} >= {int(m.min_size)} THEN {value} END'
         columns.append(f'{value} AS "{m.key}"')
         if m.size:
             columns.append(f'coalesce("{m.key}__n", 0)::BIGINT AS "n_{m.key}"')

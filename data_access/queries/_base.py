@@ -89,7 +89,7 @@ def cut_off(sel: Selection) -> date | None:
     """The mart's "data per" date when it falls inside the selected year before its end: the
     year is still running, and its figures are compared with the same months of the year
     before. None for a complete year."""
-    per = mart.info(sel.path).data_per
+    per = mart.info_at(sel.path, sel.version).data_per  # the mart this answer is for, not a newer one
     if per is None or per.year != sel.filters.tahun or (per.month, per.day) == (12, 31):
         return None
     return per

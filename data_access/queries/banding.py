@@ -6,7 +6,8 @@ import pandas as pd
 
 from ..filters import Filters, where
 from ..measures import LEVELS, MEASURES, MIN_STABIL
-from ._base import FIGURE_TTL, OPTIONS_TTL, Selection, cached, change, cut_off, figures, run
+from ..rules import ikm_category
+from ._base import FIGURE_TTL, OPTIONS_TTL, Selection, cached, change, comparable, cut_off, figures, run
 from .kepuasan import kecukupan_unit
 from .umum import UNITS
 
@@ -30,14 +31,16 @@ def entitas(sel: Selection, level: str) -> pd.DataFrame:
         FROM ({lv.names}) n JOIN visible USING (kode) ORDER BY n.nama""", {**all_params, **params})
 
 
-def _ranked(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator's rank among the compared (1 = best) and its change since the year before."""
+def _ranked(sel: Selection, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator's rank among the compared (1 = best) and its change since the year before
+    (none for a figure that cannot be compared while the year runs)."""
     before = before.set_index("kode").reindex(now["kode"])
     for key in INDIKATOR:
         ascending = not MEASURES[key].higher_is_better
         now[f"peringkat_{key}"] = now[key].rank(ascending=ascending, method="min").astype("Int64")
-        now[f"perubahan_{key}"] = pd.Series([change(MEASURES[key].unit, a, b) for a, b in
-                                             zip(now[key], before[key].tolist())], index=now.index, dtype="float64")
+        previous = before[key].tolist() if comparable(sel, key) else [None] * len(now)
+        now[f"perubahan_{key}"] = pd.Series([change(MEASURES[key].unit, a, b) for a, b in zip(now[key], previous)],
+                                            index=now.index, dtype="float64")
     return now
 
 
@@ -48,14 +51,16 @@ def banding(sel: Selection, level: str, codes: tuple[str, ...]) -> tuple[pd.Data
     table: one row per entity for the selected year, each indicator with its rank among the
     compared entities and its change against the year before (the same months while the year
     runs; points for shares), `kecil` for fewer than MIN_STABIL employees or respondents; then
-    reference rows for the selected region (the current filter) and the nation. trend: every
-    year, per entity and for the nation."""
+    reference rows for the selected region (the current filter) and the nation (last); per row
+    `banding_cakupan` (▲ at or above the national coverage, ▼ below) and the IKM's `mutu` and
+    `kinerja`. trend: every year, per entity and for the nation."""
     year = sel.filters.tahun
     person = Selection(sel.path, sel.version, sel.scope, sel.filters.without_place())
     same = cut_off(sel) is not None
     per = figures(person, _ALL, level=level, years="all", codes=codes)
-    before = figures(person, _ALL, level=level, years=(year - 1,), codes=codes, same_period=same)
-    table = _ranked(per[per["tahun"] == year].reset_index(drop=True), before)
+    before = (figures(person, _ALL, level=level, years=(year - 1,), codes=codes, same_period=True) if same
+              else per[per["tahun"] == year - 1])
+    table = _ranked(sel, per[per["tahun"] == year].reset_index(drop=True), before)
     table["kecil"] = (table["asn"] < MIN_STABIL) | table["responden"].between(1, MIN_STABIL - 1)
     if level == "unit":  # a unit's IKM is always shown with its sample's adequacy
         table = table.merge(kecukupan_unit(sel, year)[["kode", "sampel"]], on="kode", how="left")
@@ -66,6 +71,11 @@ def banding(sel: Selection, level: str, codes: tuple[str, ...]) -> tuple[pd.Data
     nation = figures(sel.nation(), _ALL, years="all").assign(kode="nasional", nama="Nasional")
     refs.append(nation[nation["tahun"] == year])
     table = pd.concat([table, *(r.assign(jenis="pembanding", kecil=False) for r in refs)], ignore_index=True)
+    national = table["cakupan"].iloc[-1]
+    table["banding_cakupan"] = [None if pd.isna(v) or pd.isna(national) else "▲" if v >= national else "▼"
+                                for v in table["cakupan"]]
+    category = table["ikm"].map(ikm_category)
+    table["mutu"], table["kinerja"] = category.map(lambda c: c and c[0]), category.map(lambda c: c and c[1])
     trend = pd.concat([per, nation], ignore_index=True)
     return table, trend
 
@@ -76,9 +86,9 @@ def kelompok_sebaya(sel: Selection, level: str, kode: str) -> pd.DataFrame:
     agency with agencies of its type) with coverage and IKM, and each one's percentile
     among them (100 = the best)."""
     person = Selection(sel.path, sel.version, sel.scope, sel.filters.without_place())
-    kinds = run(sel, LEVELS[level].names).set_index("kode")
-    peers = tuple(kinds.index[kinds["jenis"] == kinds.loc[kode, "jenis"]])
-    now = figures(person, ("cakupan", "ikm"), level=level, codes=peers)
+    everyone = figures(person, ("cakupan", "ikm"), level=level)  # those the user may see
+    kind = everyone.loc[everyone["kode"] == kode, "jenis"]
+    now = everyone[everyone["jenis"] == kind.iloc[0]].copy() if len(kind) else everyone.iloc[:0].copy()
     for key in ("cakupan", "ikm"):
         now[f"persentil_{key}"] = now[key].rank(pct=True) * 100
     return now

@@ -27,6 +27,8 @@ def cakupan_dan_ikm(sel: Selection) -> tuple[pd.DataFrame, str]:
     out = pd.DataFrame({"cakupan_sebelum": pick("cakupan", year - 2), "cakupan": pick("cakupan", year - 1),
                         "ikm_sebelum": pick("ikm", year - 1), "ikm_sesudah": pick("ikm", year)}).reset_index()
     out = out.dropna(how="all", subset=["cakupan_sebelum", "cakupan", "ikm_sebelum", "ikm_sesudah"])
+    if level.key == "unit":  # a unit's IKM is always shown with its sample's adequacy
+        out = out.merge(kecukupan_unit(sel, year)[["kode", "sampel"]], on="kode", how="left")
     return out.sort_values("nama", ignore_index=True), level.noun
 
 
@@ -49,13 +51,14 @@ def perubahan_ikm_menurut_cakupan(sel: Selection) -> pd.DataFrame:
 @cached(ttl=FIGURE_TTL, max_entries=1000)
 def peringatan_dini(sel: Selection) -> pd.DataFrame:
     """Service units whose IKM fell two years running up to the selected year and whose PNS
-    coverage that year is below the national figure, with the adequacy of this year's sample."""
+    coverage that year is below the national figure, with the adequacy of this year's sample.
+    Only figures above their measure's minimum size count (30 respondents, 10 PNS)."""
     year = sel.filters.tahun
     national = cakupan_nasional(sel)
     columns = ["kode_unit", "kode_instansi", "unit_kerja", "ikm_2", "ikm_1", "ikm", "cakupan"]
     if national is None:
         return pd.DataFrame(columns=[*columns, "sampel"])
-    rows = figures(sel, ("ikm", "cakupan"), level="unit", years=(year - 2, year - 1, year), withhold=False)
+    rows = figures(sel, ("ikm", "cakupan"), level="unit", years=(year - 2, year - 1, year))
     ikm = rows.set_index(["kode", "tahun"])["ikm"].unstack("tahun")
     cov = rows[rows["tahun"] == year].set_index("kode")["cakupan"]
     if not {year - 2, year - 1, year} <= set(ikm.columns):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pandas as pd
 
+from .. import mart
 from .. import reference as ref
 from ..filters import where
-from ..rules import ikm_category, krejcie_morgan, round_half_up
+from ..rules import ikm_category, kecukupan_sampel, krejcie_morgan, round_half_up
 from ..measures import figures_sql
 from ._base import FIGURE_TTL, Selection, cached, figures, run
 
@@ -21,9 +24,15 @@ def periode_sebelumnya(tahun: int, jenis: str, ke: int | None) -> tuple[int, str
     return (tahun - 1, jenis, last) if ke == 1 else (tahun, jenis, ke - 1)
 
 
-def _periode(jenis: str, ke: int | None) -> str:
-    """The condition on ikm_sel rows for a part of the year ("" for the whole year)."""
-    return "" if jenis == "tahun" else f"{PERIODE[jenis]} = {int(ke)}"
+def _bagian(jenis: str, ke: int | None) -> tuple[str, int] | None:
+    """A part of the year for the measure layer: ("semester", 1), ("triwulan", 3); None for the year."""
+    return None if jenis == "tahun" else (PERIODE[jenis], int(ke))
+
+
+def _periode(jenis: str, ke: int | None, alias: str = "") -> tuple[str, dict]:
+    """The bound condition on survey rows for a part of the year ("" for the whole year)."""
+    part = _bagian(jenis, ke)
+    return ("", {}) if part is None else (f" AND {alias}{part[0]} = $bagian", {"bagian": part[1]})
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
@@ -31,7 +40,7 @@ def ikm_periode(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None
                 same_period: bool = False) -> pd.Series:
     """Pooled IKM of the selection in one period: respondents, units surveyed, IKM.
     same_period: only the months up to the mart's cut-off (a running year compared fairly)."""
-    out = figures(sel, ("ikm", "responden", "unit_survei"), years=(tahun,), extra=_periode(jenis, ke),
+    out = figures(sel, ("ikm", "responden", "unit_survei"), years=(tahun,), part=_bagian(jenis, ke),
                   same_period=same_period)
     if out.empty:
         return pd.Series({"ikm": None, "responden": 0, "unit_survei": 0, "n_ikm": 0})
@@ -51,12 +60,12 @@ def ikm_unsur(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None =
     """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
     the 1..4 scale over those who answered it, its conversion to 25..100, and its respondents."""
     clause, params = where(sel.filters, sel.scope, year=False, person=False)
-    period = _periode(jenis, ke)
+    period, bound = _periode(jenis, ke)
     sums = ", ".join(f"sum(jumlah_{u}) AS jumlah_{u}, sum(responden_{u}) AS responden_{u}" for u in ref.UNSUR_IKM)
     wide = run(sel, f"""
         SELECT jenis_layanan, {sums} FROM ikm_sel
-        WHERE {clause} AND tahun = $tahun {f'AND {period}' if period else ''}
-        GROUP BY GROUPING SETS ((jenis_layanan), ())""", {**params, "tahun": tahun})
+        WHERE {clause} AND tahun = $tahun{period}
+        GROUP BY GROUPING SETS ((jenis_layanan), ())""", {**params, **bound, "tahun": tahun})
     rows = []
     for _, r in wide.iterrows():
         for u, nama in ref.UNSUR_IKM.items():
@@ -72,56 +81,59 @@ def ikm_per_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | Non
     """Every surveyed unit in the selection with its respondents, pooled IKM and whether its
     sample is adequate for the chosen period (`sampel`: memadai, sampel belum memadai, volume
     tidak diketahui), its quality category (`mutu`, `di_bawah_b`), lowest IKM first. A unit's IKM is shown whatever its sample, and marked."""
-    units = figures(sel, ("ikm", "responden"), level="unit", years=(tahun,), extra=_periode(jenis, ke),
+    units = figures(sel, ("ikm", "responden"), level="unit", years=(tahun,), part=_bagian(jenis, ke),
                     withhold=False)
-    units = units.assign(mutu=units["ikm"].map(lambda v: "{} · {}".format(*ikm_category(v))),
-                         di_bawah_b=units["ikm"].map(lambda v: ikm_category(v)[0] in "CD"))
+    category = units["ikm"].map(ikm_category)
+    units = units.assign(mutu=category.map(lambda c: c and c[0]), kinerja=category.map(lambda c: c and c[1]),
+                         di_bawah_b=category.map(lambda c: bool(c) and c[0] in "CD"))
     units = units.merge(kecukupan_unit(sel, tahun, jenis, ke), on="kode", how="left")
     return units.sort_values(["ikm", "nama"], ignore_index=True)
+
+
+def _bagian_berjalan(sel: Selection, tahun: int, jenis: str, ke: int | None) -> float:
+    """How much of the period lies on or before the mart's "data per" date (1 for a finished
+    period): the share of the year's service users a survey of it could have reached."""
+    per = mart.info_at(sel.path, sel.version).data_per
+    months = {"tahun": 12, "semester": 6, "triwulan": 3}[jenis]
+    first = date(tahun, 1 + (int(ke or 1) - 1) * months, 1)
+    last = date(tahun + (first.month + months > 12), (first.month + months - 1) % 12 + 1, 1) - timedelta(days=1)
+    if per is None or per >= last:
+        return 1.0
+    return max(0.0, ((per - first).days + 1) / ((last - first).days + 1))
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Per surveyed unit (kode): service users of the year (volume_layanan), the users in the
-    period (the year's spread evenly over its semesters or quarters, rounded half-up), the
-    Krejcie-Morgan minimum for them and the verdict `sampel` (memadai, sampel belum memadai,
-    volume tidak diketahui). Every page that shows a unit's IKM marks it with this."""
+    period (the year's spread evenly over its semesters or quarters, and over the part of the
+    period that has passed when it is not finished; rounded half-up), the Krejcie-Morgan minimum
+    for them and the verdict `sampel` (memadai, sampel belum memadai, volume tidak diketahui).
+    Every page that shows a unit's IKM marks it with this."""
     sql, params = figures_sql(("responden",), sel.filters, sel.scope, level="unit", years=(tahun,),
-                              extra=_periode(jenis, ke), withhold=False)
+                              part=_bagian(jenis, ke), withhold=False)
     units = run(sel, f"""SELECT f.kode, f.responden, v.jumlah_penerima FROM ({sql}) f
         LEFT JOIN volume_layanan v ON v.kode_unit = f.kode AND v.tahun = f.tahun""", params)
-    parts = {"tahun": 1, "semester": 2, "triwulan": 4}[jenis]
+    share = _bagian_berjalan(sel, tahun, jenis, ke) / {"tahun": 1, "semester": 2, "triwulan": 4}[jenis]
     units["penerima_periode"] = units["jumlah_penerima"].map(
-        lambda n: int(round_half_up(n / parts, 0)) if pd.notna(n) else None).astype("Int64")
+        lambda n: int(round_half_up(n * share, 0)) if pd.notna(n) else None).astype("Int64")
     units["sampel_minimum"] = units["penerima_periode"].map(
         lambda n: krejcie_morgan(int(n)) if pd.notna(n) else None).astype("Int64")
-    units["sampel"] = [
-        "volume tidak diketahui" if pd.isna(minimum) else "sampel belum memadai" if got < minimum else "memadai"
-        for got, minimum in zip(units["responden"], units["sampel_minimum"])]
+    units["sampel"] = [kecukupan_sampel(r, None if pd.isna(n) else n)
+                       for r, n in zip(units["responden"], units["penerima_periode"])]
     return units.drop(columns=["responden"])
-
-
-@cached(ttl=FIGURE_TTL, max_entries=2000)
-def kecukupan_sampel(sel: Selection, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
-    """Per unit surveyed in the selected period: respondents, service users (volume_layanan;
-    empty when unknown), the Krejcie-Morgan minimum and the verdict; short samples first."""
-    order = {"sampel belum memadai": 0, "volume tidak diketahui": 1, "memadai": 2}
-    units = ikm_per_unit(sel, sel.filters.tahun, jenis, ke)
-    return units.sort_values(["sampel", "nama"], key=lambda c: c.map(order) if c.name == "sampel" else c,
-                             ignore_index=True)
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def profil_responden(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
     clause, params = where(sel.filters, sel.scope, year=False, person=False)
-    period = _periode(jenis, ke)
+    period, bound = _periode(jenis, ke)
     frames = []
     for dimension in ("jenis_kelamin", "kelompok_usia", "pendidikan", "pekerjaan"):
         frames.append(run(sel, f"""
             SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_responden)::BIGINT AS jumlah
-            FROM responden_sel WHERE {clause} AND tahun = $tahun {f'AND {period}' if period else ''}
-            GROUP BY 2 ORDER BY 2""", {**params, "tahun": tahun}))
+            FROM responden_sel WHERE {clause} AND tahun = $tahun{period}
+            GROUP BY 2 ORDER BY 2""", {**params, **bound, "tahun": tahun}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -130,9 +142,9 @@ def saran_terbaru(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | No
                   limit: int = 15) -> pd.DataFrame:
     """The latest suggestions, newest first; the mart keeps no respondent identity."""
     clause, params = where(sel.filters, sel.scope, year=False, person=False, alias="s")
-    period = _periode(jenis, ke)
+    period, bound = _periode(jenis, ke, alias="s.")
     return run(sel, f"""
         SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
         FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit
-        WHERE {clause} AND s.tahun = $tahun {f'AND s.{period}' if period else ''}
-        ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""", {**params, "tahun": tahun})
+        WHERE {clause} AND s.tahun = $tahun{period}
+        ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""", {**params, **bound, "tahun": tahun})

@@ -26,7 +26,7 @@ def gap_per_wilayah(sel: Selection, rows: int = 40) -> pd.DataFrame:
     cells = figures(sel, ("rata_gap", "dinilai_kompetensi"), level=level.key, group=("kode_kompetensi",))
     # A cell below the measure's minimum size has no value, so it is left out (a blank in the heatmap).
     cells = cells[cells["kode"].isin(worst) & cells["rata_gap"].notna()].rename(columns={"dinilai_kompetensi": "dinilai"})
-    return _named(sel, cells)[["nama", "kode_kompetensi", "nama_kompetensi", "kelompok", "rata_gap", "dinilai"]]
+    return _named(sel, cells)[["kode", "nama", "kode_kompetensi", "nama_kompetensi", "kelompok", "rata_gap", "dinilai"]]
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)

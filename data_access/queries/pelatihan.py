@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import mart
 from .. import reference as ref
 from ..filters import where
 from ..measures import level_below, table_for
@@ -50,6 +51,11 @@ def kemajuan_bulanan(sel: Selection, sampai_bulan: int = 12) -> pd.DataFrame:
                sum(coalesce(jp.jp, 0)) OVER (PARTITION BY g.tahun ORDER BY g.bulan) / g.n AS jp_per_pns
         FROM grid g LEFT JOIN jp USING (tahun, bulan) ORDER BY g.tahun, g.bulan""",
                {**params, "tahun": year, "tahun_lalu": year - 1, "sampai_bulan": sampai_bulan})
+
+
+def target_jp(sel: Selection) -> float:
+    """The JP target the mart's figures were computed with (the setting at the last refresh)."""
+    return float(mart.info_at(sel.path, sel.version).meta_dict["target_jp_pns"])
 
 
 def posisi_jalur(months: pd.DataFrame, year: int, target: float) -> dict | None:

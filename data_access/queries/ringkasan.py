@@ -53,13 +53,13 @@ def indikator_provinsi(sel: Selection) -> pd.DataFrame:
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def entitas_perhatian(sel: Selection) -> pd.DataFrame:
     """Per agency (or per unit once an agency is chosen): PNS coverage this year and its change
-    since last year (points), pooled IKM, and the average competency gap. Each figure is withheld below
+    since last year (points; the same months while the year runs), pooled IKM, and the average competency gap. Each figure is withheld below
     its measure's minimum size (measures.catalog)."""
     year = sel.filters.tahun
     level = attention_level(sel.filters)
-    both = figures(sel, ("cakupan", "ikm", "rata_gap"), level=level.key, years=(year - 1, year))
-    now = both[both["tahun"] == year].set_index("kode")
-    before = both[both["tahun"] == year - 1].set_index("kode")["cakupan"].reindex(now.index)
+    now = figures(sel, ("cakupan", "ikm", "rata_gap"), level=level.key).set_index("kode")
+    before = figures(sel, ("cakupan",), level=level.key, years=(year - 1,), same_period=cut_off(sel) is not None)
+    before = before.set_index("kode")["cakupan"].reindex(now.index)
     if level.key == "unit":  # a unit's IKM is always shown with its sample's adequacy
         now = now.join(kecukupan_unit(sel, year).set_index("kode")["sampel"])
     now["perubahan_cakupan"] = pd.Series([change("persen", a, b) for a, b in zip(now["cakupan"], before.tolist())],

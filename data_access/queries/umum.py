@@ -31,14 +31,18 @@ JENIS_INSTANSI_LABEL = {"pusat": "Instansi pusat", "provinsi": "Pemerintah provi
                         "kabupaten": "Pemerintah kabupaten", "kota": "Pemerintah kota"}
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=5000)
 def filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
     """(code, label) choices for one filter, narrowed by the filters before it in the
     cascade and by the scope. Person filters have fixed lists."""
+    keep = CASCADE[:CASCADE.index(dimension)] if dimension in _OPTION_SQL else ["jenis_asn"]
+    narrowed = Filters(**{d: getattr(sel.filters, d) for d in keep})  # what the list depends on: its key
+    return _filter_options(Selection(sel.path, sel.version, sel.scope, narrowed), dimension)
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=5000)
+def _filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
     if dimension in _OPTION_SQL:
-        parents = CASCADE[:CASCADE.index(dimension)]
-        narrowed = Filters(**{d: getattr(sel.filters, d) for d in parents})
-        clause, params = where(narrowed, sel.scope, year=False, person=False)
+        clause, params = where(sel.filters, sel.scope, year=False, person=False)
         code, label = _OPTION_SQL[dimension]
         rows = run(sel, f"SELECT DISTINCT {code} AS kode, {label} AS nama FROM {UNITS} "
                         f"WHERE {clause} AND {code} IS NOT NULL ORDER BY 1", params)
@@ -91,16 +95,25 @@ def nama_cakupan(sel: Selection) -> str:
     return ", ".join(names) or "-"
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=20)
 def mart_tables(sel: Selection) -> pd.DataFrame:
-    """Every table of the mart with its exact row count (no figures, only sizes)."""
+    """Every table of the mart with its exact row count (no figures, only sizes: not scoped,
+    and cached once per mart)."""
+    return _mart_tables(Selection(sel.path, sel.version))
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=20)
+def _mart_tables(sel: Selection) -> pd.DataFrame:
     names = run(sel, "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1")["table_name"]
     counts = [int(run(sel, f'SELECT count(*) FROM "{name}"').iloc[0, 0]) for name in names]
     return pd.DataFrame({"tabel": names, "baris": counts})
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=20)
 def row_counts(sel: Selection) -> pd.DataFrame:
-    """Rows of every source table as read by the last refresh."""
+    """Rows of every source table as read by the last refresh (once per mart)."""
+    return _row_counts(Selection(sel.path, sel.version))
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=20)
+def _row_counts(sel: Selection) -> pd.DataFrame:
     meta = run(sel, "SELECT kunci, nilai FROM meta WHERE kunci LIKE 'baris_%' ORDER BY kunci")
     return pd.DataFrame({"tabel": meta["kunci"].str.removeprefix("baris_"), "baris": meta["nilai"].astype(int)})
