@@ -79,7 +79,9 @@ shown = units[["kode", "nama", "instansi", "jenis_layanan", "responden", "ikm", 
     "kode": "Kode", "nama": "Unit kerja", "instansi": "Instansi", "jenis_layanan": "Jenis layanan",
     "responden": "Responden", "ikm": "IKM", "mutu": "Mutu IKM", "kinerja": "Kinerja unit",
     "penerima_periode": "Penerima layanan", "sampel_minimum": "Sampel minimum", "sampel": "Kecukupan sampel"})
-frame.table(shown.head(300), "IKM per unit pelayanan", precision={"IKM": 2}, full=lambda: shown)
+frame.table(shown.head(100), "IKM per unit pelayanan", precision={"IKM": 2}, full=lambda: shown)
+if len(shown) > 100:
+    st.caption(f"100 dari {fmt.angka(len(shown))} unit ditampilkan, IKM terendah dahulu; unduhan memuat semuanya.")
 
 st.subheader("Profil responden")
 PROFILE_ORDER = {v: i for i, v in enumerate(

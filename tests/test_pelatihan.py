@@ -163,7 +163,8 @@ def test_chart_specs():
     spec = charts.jp_histogram(dist, 20).to_dict()
     rows = {r["rentang"]: r for r in next(iter(spec["datasets"].values())) if "rentang" in r}
     assert rows["0 JP (tanpa pelatihan)"]["status"] == "Di bawah target"
-    assert rows["20–24 JP"]["status"] == "Mencapai target" and "≥ 60 JP" in rows
+    assert rows["20–24,99 JP"]["status"] == "Mencapai target" and "≥ 60 JP" in rows
+    assert rows["0,01–4,99 JP"]["status"] == rows["5–9,99 JP"]["status"] == "Di bawah target"  # exact to 0,01 JP
     assert any(d.get("x") == 20 for data in spec["datasets"].values() for d in data)  # the rule
     months = pd.DataFrame({"tahun": [2025] * 3, "bulan": [1, 2, 3], "jp_per_pns": [1.0, 3.0, 5.0]})
     spec = charts.jp_progress(months, 2025, 20).to_dict()

@@ -206,8 +206,9 @@ def jp_histogram(data: pd.DataFrame, target: float) -> alt.LayerChart:
     """PNS by JP in the year (bins with edges dari..sampai), below the target in orange,
     the target as a dashed rule."""
     df = data.copy()
-    df["rentang"] = [("0 JP (tanpa pelatihan)" if a == 0 else f"≥ {a} JP" if a >= 60 else f"{a}–{b - 1} JP")
-                     for a, b in zip(df["dari"], df["sampai"])]
+    # JP are exact to two decimals, so a bin [5, 10) holds 5 to 9,99 JP (the first one from 0,01).
+    df["rentang"] = [("0 JP (tanpa pelatihan)" if a == 0 else f"≥ {a} JP" if a >= 60 else
+                      f"{'0,01' if a == 1 else a}–{b - 1},99 JP") for a, b in zip(df["dari"], df["sampai"])]
     df["status"] = ["Mencapai target" if a >= target else "Di bawah target" for a in df["dari"]]
     # 0 JP is drawn left of the axis origin, as wide as the other bins, so it can be seen.
     zero = df["dari"] == 0

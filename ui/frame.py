@@ -322,7 +322,9 @@ def _display_texts(df, texts: dict, *_args, **_kwargs) -> dict:
     for c, column in enumerate(df.columns):
         values = df[column].tolist()
         if column in texts:
-            columns.append((c, list(enumerate(map(texts[column], values)))))  # each shows "–" itself
+            shown = list(map(texts[column], values))  # each shows "–" itself
+            if shown != list(map(str, values)):  # e.g. counts below 1.000: Streamlit's str() already reads right
+                columns.append((c, list(enumerate(shown))))
         elif df[column].isna().any():
             columns.append((c, [(r, fmt.KOSONG) for r, v in enumerate(values) if fmt.missing(v)]))
     body = [[] for _ in range(len(df))]
