@@ -22,8 +22,19 @@ import pandas as pd
 from .config import setting
 
 
+# The shape of the mart this code reads; refresh writes it into the mart's meta. A mart built by
+# another version of the dashboard may lack columns its queries need, so it is refused with what
+# to run instead of failing query by query.
+MART_SCHEMA = "2026.12-measures"
+
+
 class MartUnavailable(Exception):
-    """The mart is missing or unreadable; the text says what to run or set."""
+    """The mart is missing or unreadable; the text says what to run or set. `outdated`: it is
+    readable but was built by another version of the dashboard (a refresh mends it)."""
+
+    def __init__(self, message: str, outdated: bool = False):
+        super().__init__(message)
+        self.outdated = outdated
 
 
 def version(path: str) -> str:
@@ -132,8 +143,15 @@ def info(path: str) -> MartInfo:
     """The mart's metadata, read once per version."""
     mart_version = version(path)
     try:
-        return info_at(path, mart_version)
+        found = info_at(path, mart_version)
     except (duckdb.Error, KeyError) as exc:
         raise MartUnavailable(
             f"Mart analitik di {path} tidak lengkap atau rusak ({exc.__class__.__name__}). "
             "Bangun ulang dengan `python -m data_access refresh`.") from None
+    built_for = found.meta_dict.get("versi_mart")
+    if built_for != MART_SCHEMA:
+        raise MartUnavailable(
+            f"Mart analitik di {path} dibangun oleh versi dasbor yang lain (skema {built_for or 'lama'}, "
+            f"dasbor ini membaca skema {MART_SCHEMA}). Bangun ulang dengan `python -m data_access refresh`: "
+            "data sumber tidak berubah.", outdated=True)
+    return found

@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
-from . import contract, db, extract, rules
+from . import contract, db, extract, mart, rules
 from .config import setting
 from .reference import GOLONGAN_PPPK, UNSUR_IKM
 
@@ -495,7 +495,7 @@ def _build(duck, new_path: Path, database_url: str, counts: dict, targets: tuple
     meta = {
         "dibangun_pada": datetime.now().astimezone().isoformat(timespec="seconds"),
         "sumber": db.describe_url(database_url),
-        "versi_kontrak": contract.CONTRACT_VERSION,
+        "versi_kontrak": contract.CONTRACT_VERSION, "versi_mart": mart.MART_SCHEMA,
         "data_per": data_per.isoformat() if data_per else "",
         "tahun_awal": str(tahun_awal), "tahun_akhir": str(tahun_akhir),
         "demo": "ya" if source_meta.get("demo") == "ya" else "tidak",

@@ -82,7 +82,8 @@ def ensure_mart(settings: config.Settings) -> mart.MartInfo:
     try:
         return mart.info(settings.mart_path)
     except mart.MartUnavailable as exc:
-        if Path(settings.mart_path).exists() or not settings.is_default_source:
+        # The embedded demo rebuilds a mart an older version of the dashboard left behind.
+        if not settings.is_default_source or (Path(settings.mart_path).exists() and not exc.outdated):
             _explain(str(exc))
     _prepare_demo(settings)
     st.rerun()
@@ -107,8 +108,11 @@ def _prepare_demo(settings: config.Settings) -> None:
         # One session prepares; others opening the app meanwhile wait here, then reuse it.
         with open(data_dir / ".menyiapkan.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if Path(settings.mart_path).exists():
-                return
+            try:
+                mart.info(settings.mart_path)
+                return  # another session prepared it meanwhile
+            except mart.MartUnavailable:
+                pass
             source = Path(settings.default_database_url.removeprefix("sqlite:///"))
             try:
                 if not source.exists():
