@@ -52,14 +52,17 @@ _LOCK = threading.Lock()
 
 
 def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per mart version, shared by every session of the process. Two
-    versions are kept, so sessions still reading the previous file finish; an older one is
-    dropped (its open cursors keep the database alive until they close)."""
+    """One read-only connection per mart version, shared by every session of the process. A new
+    version closes the connections to the earlier file first: DuckDB hands a process the
+    database it already has open under the same path, so while one stays open a refreshed mart
+    would be read as the old one. (A query in flight on the old file loses its connection: `run` asks it again.)"""
     key = (path, mart_version)
     with _LOCK:
         con = _CONNECTIONS.get(key)
         if con is not None:
             return con
+        for old in [k for k in _CONNECTIONS if k[0] == path]:
+            _CONNECTIONS.pop(old).close()
         try:
             # A bounded buffer pool keeps the app within its memory budget at national scale;
             # the operating system's file cache keeps the rest of the mart close. (Set after
@@ -72,8 +75,6 @@ def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
                 f"Mart analitik di {path} tidak dapat dibuka ({exc}). Bangun ulang dengan "
                 "`python -m data_access refresh`.") from None
         _CONNECTIONS[key] = con
-        while len(_CONNECTIONS) > 2:
-            _CONNECTIONS.pop(next(iter(_CONNECTIONS)))
         return con
 
 
@@ -86,12 +87,18 @@ def _used(sql: str, params: dict | list | tuple) -> dict | list:
 
 
 def run(path: str, mart_version: str, sql: str, params: dict | list | tuple = ()) -> pd.DataFrame:
-    """Run one parameterised query on the mart; values are always bound, never formatted in."""
-    cursor = _connection(path, mart_version).cursor()  # a cursor per query: safe across threads
-    try:
-        return cursor.execute(sql, _used(sql, params)).df()
-    finally:
-        cursor.close()
+    """Run one parameterised query on the mart; values are always bound, never formatted in.
+    A query whose connection a refresh closed under it (see `_connection`) is asked again once."""
+    for attempt in (1, 2):
+        try:
+            cursor = _connection(path, mart_version).cursor()  # a cursor per query: safe across threads
+            try:
+                return cursor.execute(sql, _used(sql, params)).df()
+            finally:
+                cursor.close()
+        except duckdb.ConnectionException:
+            if attempt == 2:
+                raise
 
 
 def stream(path: str, mart_version: str, sql: str, params: dict | list | tuple = (),

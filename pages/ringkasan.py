@@ -20,7 +20,8 @@ frame.comparison_note(k)
 cards = st.columns(5)
 ukuran.kartu(cards[0], "asn", now, trend, label="Jumlah ASN", caption="PNS dan PPPK dalam pilihan filter.")
 ukuran.kartu(cards[1], "cakupan", now, trend, caption=f"dari **{fmt.angka(now.loc['cakupan', 'n'])}** PNS. Target: "
-             f"{ukuran.MEASURES['cakupan'].target}. PPPK tidak dihitung.")
+             f"setiap PNS ≥ {fmt.angka(queries.target_jp(k.sel), 2).removesuffix(',00')} JP setahun "
+             "(PP 11/2017). PPPK tidak dihitung.")
 ukuran.kartu(cards[2], "jp_per_pns", now, trend, caption=f"dari **{fmt.angka(now.loc['jp_per_pns', 'n'])}** PNS. "
              "Rata-rata; belum berarti setiap PNS mencapai target.")
 ukuran.kartu(cards[3], "memenuhi_standar", now, trend, caption=(

@@ -78,3 +78,24 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     assert len(queries.cakupan_per_wilayah.cache) == 2
     queries.cakupan_per_wilayah(Selection(path, version + "-baru", Scope(), f))
     assert [key[0].version for key in queries.cakupan_per_wilayah.cache] == [version + "-baru"]
+
+
+def test_a_replaced_mart_is_read_as_the_new_file(tmp_path):
+    """DuckDB hands a process the database it already has open under the same path: the reader
+    closes the connection to the earlier file when a new version appears, so a refresh renamed
+    over the mart is read as the new one (the old data never again)."""
+    import os
+
+    from data_access import mart
+
+    path = tmp_path / "mart.duckdb"
+    for value, name in ((1, "lama.duckdb"), (2, "baru.duckdb")):
+        with duckdb.connect(str(tmp_path / name)) as con:
+            con.execute(f"CREATE TABLE t AS SELECT {value} AS x")
+    os.replace(tmp_path / "lama.duckdb", path)
+    before = mart.version(str(path))
+    assert mart.run(str(path), before, "SELECT x FROM t")["x"].tolist() == [1]
+    os.replace(tmp_path / "baru.duckdb", path)  # what a refresh does
+    after = mart.version(str(path))
+    assert after != before
+    assert mart.run(str(path), after, "SELECT x FROM t")["x"].tolist() == [2]

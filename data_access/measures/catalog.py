@@ -14,8 +14,8 @@ from .model import Fact, Measure
 
 TARGET_JP = setting("TARGET_JP_PNS", str(rules.TARGET_JP_PNS))
 MAX_JP_PPPK = setting("MAX_JP_PPPK", str(rules.MAX_JP_PPPK))
-JPM_OPTIMAL = setting("JPM_OPTIMAL", str(rules.JPM_OPTIMAL))
-JPM_CUKUP = setting("JPM_CUKUP", str(rules.JPM_CUKUP))
+JPM_OPTIMAL = f"{float(setting('JPM_OPTIMAL', str(rules.JPM_OPTIMAL))):g}".replace(".", ",")
+JPM_CUKUP = f"{float(setting('JPM_CUKUP', str(rules.JPM_CUKUP))):g}".replace(".", ",")
 # Per entity, fewer employees (or respondents) than this and the figure is not shown in rankings
 # and lists; fewer than MIN_STABIL marks a compared figure as unstable.
 MIN_PEGAWAI, MIN_RESPONDEN = 10, 30
