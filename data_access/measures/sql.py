@@ -37,8 +37,8 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
                 years: str | tuple = "filter", codes: tuple | None = None, same_period: bool = False,
                 withhold: bool | None = None, part: tuple[str, int] | None = None) -> tuple[str, dict]:
     """(sql, params) giving one row per year, entity (`kode`, `nama`, `jenis` and, for units,
-    `kode_instansi`, `instansi`, `jenis_layanan`, unless the level is the nation) and `group` value, with a column per measure and `n_<key>` for each
-    measure's size.
+    `kode_instansi`, `instansi`, `jenis_layanan`, unless the level is the nation) and `group`
+    value, with a column per measure and `n_<key>` for each measure's size.
 
     years: "filter" (the filters' year), "all", or a tuple of years. same_period: the months
     of each year up to the mart's cut-off (flows; stocks stay as at year end). withhold: per
