@@ -97,8 +97,7 @@ def _mutu(frame: pd.DataFrame) -> pd.DataFrame:
     if "Penerima layanan" in frame:
         minimum = frame["Penerima layanan"].map(lambda n: None if pd.isna(n) else rules.krejcie_morgan(int(n)))
         frame = frame.assign(**{"Sampel minimum": minimum.astype("Int64"), "Kecukupan sampel": [
-            rules.kecukupan_sampel(r, None if pd.isna(n) else n)
-            for r, n in zip(frame["Responden"], frame["Penerima layanan"])]})
+            rules.kecukupan_sampel(r, None if pd.isna(m) else m) for r, m in zip(frame["Responden"], minimum)]})
     return frame
 
 

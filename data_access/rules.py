@@ -84,12 +84,13 @@ def batas_mutu(mutu: str) -> float:
     return next(lower for lower, m, _ in IKM_KATEGORI if m == mutu)
 
 
-def kecukupan_sampel(responden: int, penerima) -> str:
-    """Whether a unit's respondents suffice for its service users in the period (Krejcie-Morgan):
-    memadai, sampel belum memadai, or volume tidak diketahui when the users are unknown."""
-    if penerima is None or penerima != penerima:
+def kecukupan_sampel(responden: int, minimum) -> str:
+    """Whether a unit's respondents reach the minimum sample (krejcie_morgan of its service users
+    in the period): memadai, sampel belum memadai, or volume tidak diketahui without a minimum
+    (the users are unknown)."""
+    if minimum is None:
         return "volume tidak diketahui"
-    return "sampel belum memadai" if responden < krejcie_morgan(int(penerima)) else "memadai"
+    return "sampel belum memadai" if responden < minimum else "memadai"
 
 
 def krejcie_morgan(population: int) -> int:

@@ -346,11 +346,12 @@ def table(df, what: str | None, percent: tuple | list = (), decimals: int = 1, f
     Shares listed in `percent` are 0..1; other floats get `decimals`, or `precision[column]`.
     The grid keeps the numbers (header clicks sort by value, see `formatted`); downloads carry
     the raw numbers, with the places shown here."""
-    st.dataframe(formatted(df, percent, decimals, precision), hide_index=True, width="stretch",
+    places = _places(df, percent, decimals, precision)
+    st.dataframe(formatted(df, percent, decimals, places), hide_index=True, width="stretch",
                  placeholder=fmt.KOSONG)
     if what:
         download.buttons(what, full or (lambda: df), context(), key=f"unduh_{download.slug(what)}",
-                         percent=tuple(percent), presisi=_places(df, percent, decimals, precision))
+                         percent=tuple(percent), presisi=places)
 
 
 def chart_and_table(chart, df, what: str, percent: tuple | list = (), precision: dict | None = None) -> None:

@@ -21,14 +21,11 @@ LEVELS: dict[str, Level] = {level.key: level for level in (
 
 
 def level_below(filters: Filters) -> Level:
-    """The level one step below the region and agency filter."""
-    if filters.kode_instansi:
-        return LEVELS["unit"]
-    if filters.kode_kabkota:
-        return LEVELS["instansi"]
-    if filters.kode_provinsi:
-        return LEVELS["kabkota"]
-    return LEVELS["provinsi"]
+    """The level one step below the deepest one the region and agency filter picks (the unit
+    itself once a unit is picked)."""
+    picked = [lv for lv in LEVELS.values() if lv.filter_field and getattr(filters, lv.filter_field)]
+    deepest = picked[-1] if picked else LEVELS["nasional"]
+    return LEVELS[deepest.next] if deepest.next else deepest
 
 
 def attention_level(filters: Filters) -> Level:

@@ -118,8 +118,8 @@ def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | N
         lambda n: int(round_half_up(n * share, 0)) if pd.notna(n) else None).astype("Int64")
     units["sampel_minimum"] = units["penerima_periode"].map(
         lambda n: krejcie_morgan(int(n)) if pd.notna(n) else None).astype("Int64")
-    units["sampel"] = [kecukupan_sampel(r, None if pd.isna(n) else n)
-                       for r, n in zip(units["responden"], units["penerima_periode"])]
+    units["sampel"] = [kecukupan_sampel(r, None if pd.isna(m) else m)
+                       for r, m in zip(units["responden"], units["sampel_minimum"])]
     return units.drop(columns=["responden"])
 
 
