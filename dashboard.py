@@ -7,17 +7,24 @@ no charts here.
 
 import streamlit as st
 
-from data_access import config
+from data_access import config, db, log, mart
 from ui import frame, pengguna
 
 st.set_page_config(page_title="Dasbor Pembinaan ASN", page_icon=":material/groups:", layout="wide")
+log.setup()  # the dashboard's log lines (sign-ins, audit of person-level downloads) on stderr
 
-settings = config.load_settings()
+try:
+    settings = config.load_settings()
+except db.SourceError as exc:  # a malformed setting
+    frame.explain(str(exc))
 mode = pengguna.check_configuration(settings)  # a real source without login stops here
 info = frame.ensure_mart(settings)
-user = pengguna.sign_in(settings, info, mode)  # default deny: no grant, no data
-pengguna.sidebar(user)
-frame.filter_bar(info, user)
+try:  # a mart that opened may still fail in a query (a damaged block): explained, never a traceback
+    user = pengguna.sign_in(settings, info, mode)  # default deny: no grant, no data
+    pengguna.sidebar(user)
+    frame.filter_bar(info, user)
+except mart.MartUnavailable as exc:
+    frame.explain(str(exc))
 
 # Each url_path differs from its file's name: AppTest would otherwise mistake the page
 # for an old-style pages/ script and rerun it without the frame.
@@ -37,4 +44,7 @@ page = st.navigation({
         st.Page("pages/tentang_data.py", url_path="tentang-data", title="Tentang data", icon=":material/info:"),
     ],
 }, position="top")
-page.run()
+try:
+    page.run()
+except mart.MartUnavailable as exc:
+    frame.mart_failed(exc)

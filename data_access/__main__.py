@@ -1,4 +1,4 @@
-"""Command line: `python -m data_access demo|import|check|refresh|access`.
+"""Command line: `python -m data_access demo|import|check|refresh|access|ekspor`.
 
 Every failure the user can fix ends in one Indonesian sentence and exit status 2
 (1 for a data file or source that breaks the contract), never a traceback.
@@ -7,12 +7,14 @@ Every failure the user can fix ends in one Indonesian sentence and exit status 2
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import sys
 import time
 from pathlib import Path
 
 from . import config, db
+from .filters import SPECS
 
 
 def _progress(step: str, fraction: float) -> None:
@@ -56,27 +58,36 @@ def cmd_refresh(args, settings) -> int:
 def cmd_check(args, settings) -> int:
     from . import validate
     engine = db.make_engine(settings.database_url)
-    report = validate.check_source(engine)
+    report = validate.check_source(engine, per=args.per)
     print(report.text())
     return 0 if report.ok else 1
+
+
+def _tanggal(text: str):
+    """--per: a date written TTTT-BB-HH."""
+    from datetime import date
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bukan tanggal TTTT-BB-HH: {text!r}") from None
 
 
 def cmd_import(args, settings) -> int:
     from . import importer
     engine = db.make_engine(settings.database_url, create_sqlite_dir=True)
-    result = importer.import_folder(engine, Path(args.folder))
+    result = importer.import_folder(engine, Path(args.folder), per=args.per)
     print(result.text())
     return 0 if result.ok else 1
 
 
 def _unknown_codes(mart_path: str, wilayah, instansi) -> list[str]:
     """Codes a grant names that the current mart does not know (none when there is no mart)."""
-    import duckdb
+    from . import mart
     if not Path(mart_path).exists() or not (wilayah or instansi):
         return []
-    with duckdb.connect(mart_path, read_only=True) as con:
-        known_w = {r[0] for r in con.execute("SELECT kode FROM wilayah").fetchall()}
-        known_i = {r[0] for r in con.execute("SELECT kode FROM instansi").fetchall()}
+    version = mart.version(mart_path)  # read as the dashboard reads it: a damaged mart is explained
+    known_w = set(mart.run(mart_path, version, "SELECT kode FROM wilayah")["kode"])
+    known_i = set(mart.run(mart_path, version, "SELECT kode FROM instansi")["kode"])
     return ([f"wilayah {c}" for c in wilayah if c not in known_w]
             + [f"instansi {c}" for c in instansi if c not in known_i])
 
@@ -111,7 +122,89 @@ def cmd_access(args, settings) -> int:
     return 0
 
 
+EKSPOR_FORMAT = {"csv-id": "csv_id", "csv": "csv_int", "xlsx": "xlsx"}  # --format -> ekspor.FORMAT
+
+
+class _Tolak(Exception):
+    """An export the command line refuses; the text says why, in one Indonesian sentence."""
+
+
+def _pemakai(args, settings, info) -> tuple[str, str, object, str]:
+    """(who, role, scope, the scope in words) of an export: the grant of --pengguna, read as the
+    dashboard reads it at sign-in. Without --pengguna: the shell user, as admin over all data (they
+    can read the mart and the source files themselves), recorded as "(cli <user>)"."""
+    from . import akses, queries
+    from .filters import Scope
+
+    if not args.pengguna:
+        return f"(cli {getpass.getuser()})", "admin", Scope(lihat_orang=True, nip_penuh=True), "seluruh Indonesia"
+    email = akses.normal_email(args.pengguna)
+    hak = akses.cari(settings.akses_path, email)
+    scope = akses.scope_of(hak)
+    if scope is None:
+        why = "tidak terdaftar" if hak is None else f"peran {hak.peran} tanpa cakupan"
+        raise _Tolak(f"{email} tidak punya akses ke dasbor ({why}); beri aksesnya dengan "
+                     "`python -m data_access access grant`.")
+    sel = queries.Selection(info.path, info.version, scope)
+    if not scope.is_all and not queries.cakupan_ada(sel):
+        raise _Tolak(f"cakupan akses {email} ({hak.cakupan}) tidak cocok dengan wilayah atau instansi mana pun "
+                     "di data saat ini.")
+    return email, hak.peran, scope, queries.nama_cakupan(sel)
+
+
+def cmd_ekspor(args, settings) -> int:
+    """A dataset of the Unduh page as a file, through the same datasets, scope rules,
+    neutralisation and audit as the dashboard's buttons (data_access/ekspor.py)."""
+    from . import ekspor, mart
+    from .queries import Selection
+
+    style = EKSPOR_FORMAT.get(args.format)
+    if style is None:
+        print(f"Gagal: format {args.format!r} tidak dikenal; pilih {', '.join(EKSPOR_FORMAT)}.", file=sys.stderr)
+        return 2
+    info = mart.info(settings.mart_path)
+    try:
+        who, peran, scope, cakupan = _pemakai(args, settings, info)
+        datasets = ekspor.available(scope)
+        if args.daftar:
+            print("\n".join(datasets))
+            return 0
+        if not args.dataset:
+            raise _Tolak("sebutkan DATASET yang diekspor, atau --daftar untuk melihat namanya.")
+        if args.dataset not in ekspor.DATASETS:
+            raise _Tolak(f"dataset {args.dataset!r} tidak dikenal; daftarnya: python -m data_access ekspor --daftar.")
+        if args.dataset not in datasets:
+            raise _Tolak(f"peran {peran} tidak berhak mengunduh data orang per orang ({args.dataset}).")
+        if not args.keluar:
+            raise _Tolak("sebutkan berkas tujuan dengan --keluar BERKAS (atau --keluar - untuk stdout).")
+        ds = datasets[args.dataset]
+        filters, labels = ekspor.pilih_filter(info, scope, {spec.key: getattr(args, spec.key) for spec in SPECS})
+        notes = ekspor.keterangan(ds.judul, info, filters.tahun, labels, cakupan) if style == "xlsx" else []
+        rows, data = ekspor.berkas(Selection(info.path, info.version, scope, filters), ds, style, notes)
+    except (_Tolak, ekspor.FilterTidakDikenal, ekspor.TerlaluBesar, PermissionError) as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.keluar == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            Path(args.keluar).write_bytes(data)
+    except OSError as exc:
+        why = {errno.ENOENT: "foldernya tidak ada", errno.EACCES: "tidak ada izin menulis di sana",
+               errno.EISDIR: "itu sebuah folder", errno.ENOSPC: "disk penuh"}.get(exc.errno, exc.strerror or str(exc))
+        print(f"Gagal: berkas {args.keluar} tidak bisa ditulis: {why}.", file=sys.stderr)
+        return 2
+    if ds.orang:
+        ekspor.catat(settings.akses_path, who, peran, ds.kunci, filters, rows, "cli")
+    print(f"{ds.kunci}: {f'{rows:,}'.replace(',', '.')} baris ditulis ke "
+          f"{'stdout' if args.keluar == '-' else args.keluar}.", file=sys.stderr if args.keluar == "-" else sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from . import log
+    log.setup()
     parser = argparse.ArgumentParser(
         prog="python -m data_access",
         description="Kelola data Dasbor Pembinaan ASN: data demo, impor, pemeriksaan, dan mart.")
@@ -128,9 +221,13 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("import", help="muat folder CSV/XLSX sesuai kontrak data (semua atau tidak sama sekali)")
     p.add_argument("folder", help="folder berisi satu berkas per tabel, mis. pegawai.csv")
+    p.add_argument("--per", type=_tanggal, metavar="TTTT-BB-HH",
+                   help="tanggal acuan data: tanggal sesudahnya ditolak (bawaan: hari ini)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="periksa isi sumber terhadap kontrak data")
+    p.add_argument("--per", type=_tanggal, metavar="TTTT-BB-HH",
+                   help="tanggal acuan data: tanggal sesudahnya ditolak (bawaan: hari ini)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("refresh", help="bangun ulang mart DuckDB dari sumber (hanya membaca sumber)")
@@ -151,8 +248,26 @@ def main(argv: list[str] | None = None) -> int:
     access.add_parser("list", help="daftar semua pengguna dan aksesnya")
     p.set_defaults(func=cmd_access)
 
+    p = sub.add_parser("ekspor", help="tulis data halaman Unduh ke berkas CSV/XLSX (untuk skrip dan jadwal)")
+    p.add_argument("dataset", nargs="?", metavar="DATASET", help="nama data (lihat --daftar)")
+    p.add_argument("--daftar", action="store_true", help="tampilkan nama data yang boleh diekspor, satu per baris")
+    p.add_argument("--format", default="csv-id", metavar="|".join(EKSPOR_FORMAT),
+                   help="csv-id: Excel Indonesia (;, koma desimal; bawaan), csv: internasional (,), xlsx: Excel")
+    p.add_argument("--keluar", metavar="BERKAS", help="berkas tujuan; - untuk stdout")
+    p.add_argument("--pengguna", metavar="EMAIL",
+                   help="ekspor dengan akses pengguna ini (peran dan cakupannya); tanpa ini: admin, semua data")
+    for spec in SPECS:
+        p.add_argument(f"--{spec.key.replace('_', '-')}", dest=spec.key, metavar="TAHUN" if spec.key == "tahun" else "KODE",
+                       help="tahun data (bawaan: tahun terakhir)" if spec.key == "tahun"
+                       else f"{spec.label}: kode seperti di tautan dasbor")
+    p.set_defaults(func=cmd_ekspor)
+
     args = parser.parse_args(argv)
-    settings = config.load_settings(db=args.db, mart=args.mart)
+    try:
+        settings = config.load_settings(db=args.db, mart=args.mart)
+    except db.SourceError as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 2
     if args.command == "demo":
         from . import demo
         args.pegawai = args.pegawai or settings.demo_pegawai
@@ -163,6 +278,17 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, settings)
     except db.SourceError as exc:
         print(f"Gagal: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a failure with a known cause still gets one sentence, not a traceback
+        from sqlalchemy.exc import DBAPIError
+
+        from . import mart
+        if isinstance(exc, mart.MartUnavailable):
+            print(f"Gagal: {exc}", file=sys.stderr)
+        elif isinstance(exc, DBAPIError):  # the source refused a query after the connection opened
+            print(f"Gagal: {db.connection_error(settings.database_url, exc)}", file=sys.stderr)
+        else:
+            raise
         return 2
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)

@@ -49,14 +49,24 @@ class Settings:
         return self.database_url == self.default_database_url
 
 
+def _count(name: str, default: int) -> int:
+    raw = setting(name, str(default)).strip()
+    if not raw.isdigit():
+        from .db import SourceError
+        raise SourceError(f"Pengaturan {name} harus bilangan bulat positif (mis. {default}), "
+                          f"bukan {setting(name)!r}.")
+    return int(raw)
+
+
 def load_settings(db: str | None = None, mart: str | None = None) -> Settings:
+    """The settings; a malformed one is a `db.SourceError` naming it."""
     data_dir = Path(setting("DATA_DIR", str(REPO_ROOT / "data")))
     default_db = f"sqlite:///{data_dir / 'sumber.sqlite'}"
     return Settings(
         database_url=db or setting("DATABASE_URL", default_db),
         mart_path=mart or setting("MART_PATH", str(data_dir / "mart.duckdb")),
         default_database_url=default_db,
-        demo_pegawai=int(setting("DEMO_PEGAWAI", "50000")),
+        demo_pegawai=_count("DEMO_PEGAWAI", 50000),
         akses_path=setting("AKSES_PATH", str(data_dir / "akses.sqlite")),
         auth_disabled=setting("AUTH_DISABLED", "0") == "1",
     )

@@ -150,7 +150,9 @@ survei_kepuasan = sa.Table(
     sa.Column("usia", sa.SmallInteger, info={"min": 10, "max": 120}),
     sa.Column("pendidikan", sa.String(3), info=_allowed(ref.PENDIDIKAN)),
     sa.Column("pekerjaan", sa.String(60)),
-    sa.Column("saran", sa.Text),
+    # TEXT has no length in the database: the limit is the validator's (MariaDB's TEXT holds
+    # 65.535 bytes, 16.383 characters of four bytes).
+    sa.Column("saran", sa.Text, info={"max_length": 4000}),
     sa.Index("ix_survei_kepuasan_kode_unit", "kode_unit"),
     comment="Satu baris per responden survei kepuasan masyarakat (PermenPANRB 14/2017).",
 )
@@ -196,6 +198,8 @@ def describe_rule(column: sa.Column) -> str:
         parts.append(f"paling besar {info['max']}")
     if "max_decimals" in info:
         parts.append(f"paling banyak {info['max_decimals']} angka di belakang koma")
+    if "max_length" in info:
+        parts.append(f"paling banyak {info['max_length']} karakter")
     return "; ".join(parts)
 
 

@@ -7,6 +7,7 @@ fix instead of a driver traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,11 +22,35 @@ class SourceError(Exception):
     """A problem the user fixes with a setting or a command; the text is for them."""
 
 
+_EXAMPLES = ("Contoh yang benar: sqlite:///data/sumber.sqlite, postgresql+psycopg://user@host:5432/db, "
+             "mysql+pymysql://user@host:3306/db.")
+
+
+def parse_url(url: str) -> sa.engine.URL:
+    """DATABASE_URL as a URL, or a SourceError that says what is wrong with it (it does not
+    parse, or its port is not a number from 1 to 65535)."""
+    try:
+        u = make_url(url)
+    except ValueError:  # SQLAlchemy reads the port with int()
+        raise SourceError(f"Port di DATABASE_URL {_shown(url)} bukan angka: harus angka 1 sampai 65535. "
+                          f"{_EXAMPLES}") from None
+    except sa.exc.ArgumentError:
+        raise SourceError(f"DATABASE_URL tidak dapat dibaca: {_shown(url)}. {_EXAMPLES}") from None
+    if u.port is not None and not 0 < u.port < 65536:
+        raise SourceError(f"Port di DATABASE_URL ({u.port}) tidak sah: harus angka 1 sampai 65535. {_EXAMPLES}")
+    return u
+
+
+def _shown(url: str) -> str:
+    """A DATABASE_URL that did not parse, for a message: a password after "user:" hidden."""
+    return repr(re.sub(r"(//[^:/@]*:).*@", r"\1***@", url))  # up to the last "@": a password may hold one
+
+
 def describe_url(url: str) -> str:
     """The source without credentials: safe for the mart's metadata, logs and pages."""
     try:
-        u = make_url(url)
-    except sa.exc.ArgumentError:
+        u = parse_url(url)
+    except SourceError:
         return "(DATABASE_URL tidak valid)"
     if u.get_backend_name() == "sqlite":
         return f"SQLite: {Path(u.database).name if u.database else 'memori'}"
@@ -35,13 +60,7 @@ def describe_url(url: str) -> str:
 
 
 def make_engine(url: str, *, create_sqlite_dir: bool = False) -> sa.Engine:
-    try:
-        u = make_url(url)
-    except sa.exc.ArgumentError:
-        raise SourceError(
-            f"DATABASE_URL tidak dapat dibaca: {url!r}. Contoh yang benar: "
-            "sqlite:///data/sumber.sqlite, postgresql+psycopg://user@host/db, "
-            "mysql+pymysql://user@host/db.") from None
+    u = parse_url(url)
     backend = u.get_backend_name()
     connect_args: dict = {}
     if backend == "postgresql":
@@ -66,6 +85,8 @@ def connection_error(url: str, exc: Exception) -> SourceError:
         why = "nama pengguna atau kata sandi ditolak"
     elif any(k in text for k in ("unknown database", "does not exist", "unable to open")):
         why = "basis data tidak ditemukan"
+    elif "not a database" in text:  # SQLite given another kind of file (a DuckDB mart, say)
+        why = "berkasnya bukan basis data SQLite"
     else:
         why = "server tidak dapat dihubungi"
     return SourceError(

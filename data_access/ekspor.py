@@ -6,6 +6,16 @@ from DuckDB to the file in Arrow batches (`BATCH_ROWS` at a time), never as one 
 memory; beyond `BATAS_BARIS` rows (setting BATAS_BARIS_UNDUH) a download is refused
 with a message that says how to narrow it. Person-level datasets need a scope that may see
 people; only an admin's scope gets the full NIP.
+
+No cell of a file can run as a formula (OWASP, CSV injection): text starting with = + - @, a tab,
+a carriage return or a line feed (or the full-width ＝ ＋ － ＠) gets a leading apostrophe in CSV,
+which has no types; XLSX types every text cell as text (see `write_xlsx` for why the apostrophe
+is not added there). Headers, sheet names and the Keterangan lines are cells too. Numbers stay
+numbers: -3 is -3 in both.
+
+The dashboard's buttons (ui/download.py) and the command line (`python -m data_access ekspor`)
+build a dataset's file with `berkas`, its notes with `keterangan`, and audit a person-level one
+with `catat`: one route, one set of scope rules, one audit.
 """
 
 from __future__ import annotations
@@ -13,17 +23,20 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
-from . import kamus, mart, queries, rules
+from . import akses, kamus, mart, queries, rules
 from .config import setting
-from .filters import Filters, Scope
-from .measures import LEVELS, MEASURES, figures_sql
+from .filters import SPECS, Filters, Scope
+from .measures import LEVELS, MEASURES, catalog, figures_sql
 from .queries import Selection
 
 BATCH_ROWS = 50_000
@@ -76,7 +89,8 @@ def _aggregate(level: str, keys: tuple[str, ...]):
 
     def build(scope: Scope, filters: Filters, _: bool):
         # A file is the planner's data, not a ranking: every figure is in it, with its size beside it
-        # (PNS, dinilai, responden), so nothing is withheld here.
+        # (PNS, dinilai, responden), so nothing is withheld here, except, for a role that sees
+        # aggregates only, the small cells the pages hide too (measures/sql.py `protect`).
         sql, params = figures_sql(keys, filters, scope, level=level, withhold=False)
         volume = ""
         if level == "unit" and "ikm" in keys:
@@ -97,7 +111,8 @@ def _mutu(frame: pd.DataFrame) -> pd.DataFrame:
     if "Penerima layanan" in frame:
         minimum = frame["Penerima layanan"].map(lambda n: None if pd.isna(n) else rules.krejcie_morgan(int(n)))
         frame = frame.assign(**{"Sampel minimum": minimum.astype("Int64"), "Kecukupan sampel": [
-            rules.kecukupan_sampel(r, None if pd.isna(m) else m) for r, m in zip(frame["Responden"], minimum)]})
+            None if pd.isna(r) else rules.kecukupan_sampel(r, None if pd.isna(m) else m)  # hidden: no verdict
+            for r, m in zip(frame["Responden"], minimum)]})
     return frame
 
 
@@ -191,14 +206,30 @@ def too_big(n: int) -> str:
 DESIMAL = 2  # floats not in `presisi` get two decimals
 LEBAR_MAKS = 60  # XLSX column width cap (characters)
 LEBAR_DEFINISI = 100  # the Keterangan sheet's text column; longer texts wrap
-_SEL_RUMUS = tuple("=+-@\t\r")  # a CSV cell starting with one of these is a formula to Excel
+# A text starting with one of these is a formula (or a DDE call) to Excel, LibreOffice or Google
+# Sheets when it arrives without a type: the OWASP list, a line feed, and the full-width forms
+# that some East Asian Excel versions take for their ASCII twins.
+RUMUS = tuple("=+-@\t\r\n") + ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _netral(values: pd.Series) -> pd.Series:
+    """Text that a spreadsheet could run, with a leading apostrophe (OWASP's advice for CSV):
+    shown as text, never evaluated. Missing values stay missing."""
+    return values.mask(values.str.startswith(RUMUS, na=False), "'" + values)
+
+
+def netral(text: str) -> str:
+    """`_netral` for one text (a header)."""
+    return f"'{text}" if text.startswith(RUMUS) else text
 
 
 def write_csv(frames: Iterable[pd.DataFrame], style: str = "csv_id", presisi: dict[str, int] | None = None) -> bytes:
-    """UTF-8 with BOM; Indonesian Excel (`;`, decimal comma) or international (`,`, point).
+    """UTF-8 with BOM, rows ending in CRLF; Indonesian Excel (`;`, decimal comma) or international
+    (`,`, point).
     Written batch by batch. Floats rounded half-up to `presisi[column]` decimals (else 2),
-    booleans as ya/tidak, missing values empty; text that Excel would take for a formula
-    (=, +, -, @ first) gets a leading apostrophe, as OWASP advises against CSV injection."""
+    booleans as ya/tidak, missing values empty. Every text cell, the header included, that a
+    spreadsheet would take for a formula (`RUMUS` first) gets a leading apostrophe, as OWASP
+    advises against CSV injection; number columns are written as numbers (-3, not '-3)."""
     sep, decimal = (";", ",") if style == "csv_id" else (",", ".")
     out = io.BytesIO()
     out.write("\ufeff".encode())
@@ -215,13 +246,16 @@ def write_csv(frames: Iterable[pd.DataFrame], style: str = "csv_id", presisi: di
                 rounded = _bulatkan(pd.to_numeric(series, errors="coerce").astype(float), kolom.desimal)
                 columns[j] = np.where(np.isfinite(rounded), rounded, np.nan)  # inf: empty, as in the XLSX
             elif kolom.jenis == "teks":
-                values = series.astype("str")
-                columns[j] = values.mask(values.str.startswith(_SEL_RUMUS, na=False), "'" + values)
+                columns[j] = _netral(series.astype("str"))
         if columns:
             frame = frame.copy(deep=False)
             for j, values in columns.items():
                 frame.isetitem(j, values)
-        frame.to_csv(text, index=False, header=i == 0, sep=sep, decimal=decimal, quoting=csv.QUOTE_MINIMAL)
+        header = [netral(kolom.nama) for kolom in plan] if i == 0 else False
+        # Rows end in CRLF (RFC 4180), which also makes the writer quote a field holding a lone CR: with
+        # "\n" it left one bare, and Excel starts a new row there, where "=1+1" after it would run.
+        frame.to_csv(text, index=False, header=header, sep=sep, decimal=decimal, quoting=csv.QUOTE_MINIMAL,
+                     lineterminator="\r\n")
     text.detach()
     return out.getvalue()
 
@@ -234,7 +268,15 @@ def write_xlsx(sheets: dict[str, Iterable[pd.DataFrame]], keterangan: list[tuple
     Cells are typed: integers `#,##0`, floats rounded half-up to `presisi` (else 2 decimals),
     columns headed "… (%)" as 0–100 with a % sign, dates `dd/mm/yyyy`, text (names, NIP,
     codes such as "0032") always as text, never as a number or a formula. The header is
-    bold and frozen, the data has an autofilter, the widths fit the first batch."""
+    bold and frozen, the data has an autofilter, the widths fit the first batch.
+
+    Text is written as it is, typed as text, headers and Keterangan lines included: Excel,
+    LibreOffice and Google Sheets show a text cell and never evaluate it, whatever it starts
+    with, so `=HYPERLINK(…)` stays those characters. No apostrophe is added (as the CSV files
+    do): in a typed cell it would become part of the value, and a name, a code or a "-" in the
+    workbook would no longer match the source it is checked against. A CSV saved later from the
+    workbook is that program's export, made without types like any other; the dashboard's own
+    CSV files are the neutralised ones."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -523,3 +565,101 @@ def ke_persen(frame: pd.DataFrame, percent, presisi: dict[str, int] | None) -> t
         frame = frame.assign(**{column: _bulatkan(_bulatkan(shares, digits + 2) * 100, digits)})
         renamed[column] = new
     return frame.rename(columns=renamed), presisi
+
+
+# --- one route for the dashboard's buttons and the command line ----------------------------------
+
+log = logging.getLogger("dasbor.unduh")
+_BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # as ui/format
+
+
+def _tanggal(value: date | datetime | str) -> str:
+    """27 Nov 2026 (ui/format.tanggal; data_access does not import the UI)."""
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{value.day} {_BULAN[value.month - 1]} {value.year}"
+
+
+def keterangan(what: str, info: mart.MartInfo, tahun: int, labels, cakupan: str) -> list[tuple[str, str]]:
+    """The context lines of a workbook's Keterangan sheet: what, which year and filters (their
+    labels, `(label, chosen)` pairs), whose scope, how fresh, from where, when."""
+    built = datetime.fromisoformat(info.built_at) if isinstance(info.built_at, str) else info.built_at
+    chosen = "; ".join(f"{label}: {value}" for label, value in labels) or "tanpa filter wilayah/instansi/pegawai"
+    return [
+        ("Data", what),
+        ("Tahun", str(tahun)),
+        ("Filter", chosen),
+        ("Cakupan akses", cakupan),
+        ("Data per", _tanggal(info.data_per) if info.data_per else "-"),
+        ("Sumber", info.source + (" (DATA DEMO, angka rekaan)" if info.demo else "")),
+        ("Mart dibangun", f"{_tanggal(built)} {built.hour:02d}.{built.minute:02d}"),
+        ("Diunduh", datetime.now().strftime("%d-%m-%Y %H.%M")),
+        ("Format angka", ("persentase 0–100 dengan (%) di judul kolom (62,5 = 62,5%), kolom bagian tanpa (%) "
+                          "0–1; IKM 25–100; desimal seperti tertulis di kolom Format di bawah (dibulatkan "
+                          "setengah ke atas); NIP disamarkan kecuali unduhan admin")),
+        ("Sel kosong", (f"tidak ada data, atau (bagi peran yang hanya melihat angka agregat) disembunyikan karena "
+                        f"menggambarkan kurang dari {catalog.MIN_SEL} orang, atau agar tidak dapat dihitung dari "
+                        "total dan bagian lainnya (perlindungan data pribadi)")),
+    ]
+
+
+def tulis(style: str, what: str, frames: Iterable[pd.DataFrame], notes: list[tuple[str, str]],
+          presisi: dict[str, int] | None = None) -> bytes:
+    """The bytes of one table as a file of `style` (a key of FORMAT); `notes` go to the
+    Keterangan sheet of an XLSX (a CSV has none)."""
+    if style == "xlsx":
+        return write_xlsx({what: frames}, notes, presisi)
+    return write_csv(frames, style, presisi)
+
+
+def berkas(sel: Selection, ds: Dataset, style: str, notes: list[tuple[str, str]]) -> tuple[int, bytes]:
+    """(rows, bytes) of a registered dataset under the selection's scope and filters, streamed from
+    the mart; the full NIP where the scope allows it (admin). Refused beyond the row limit, and for
+    a person-level dataset without the right (PermissionError)."""
+    n, frames = batches(sel, ds, full_nip=True)
+    return n, tulis(style, ds.judul, frames, notes, ds.presisi)
+
+
+def catat(akses_path: str, who: str, peran: str, dataset: str, filters: Filters, rows: int, lewat: str) -> None:
+    """The audit of a person-level export: a row in the access store's log_unduhan and one log
+    line. Who (an email, or how they came without one), the role, the dataset, the filters as
+    codes, the row count, and the route (`lewat`: dasbor or cli); never a NIP or a name."""
+    active = filters.active()
+    akses.catat_unduhan(akses_path, who, peran, dataset, active, rows)
+    log.info("unduhan data orang lewat %s: %s (%s) %s, filter %s, %d baris", lewat, who, peran, dataset,
+             json.dumps(active, sort_keys=True, default=str), rows)
+
+
+_KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+class FilterTidakDikenal(ValueError):
+    """A filter value the mart does not offer in this scope; the text says which and what is."""
+
+
+def pilih_filter(info: mart.MartInfo, scope: Scope, codes: dict[str, str]) -> tuple[Filters, tuple]:
+    """The Filters and their (label, chosen) pairs for codes given by their link names (`tahun`,
+    `provinsi`, …: filters.SPECS), each checked against the options the mart offers for this
+    scope after the filters before it, as the filter bar does: a code outside the scope or not in
+    the data is refused, never passed on. Without a year, the latest."""
+    chosen, labels = Filters(tahun=info.years[-1]), []
+    for spec in SPECS:
+        value = codes.get(spec.key)
+        if value in (None, ""):
+            continue
+        if spec.key == "tahun":
+            if not (value.isdigit() and int(value) in info.years):
+                raise FilterTidakDikenal(f"Tahun {value} (--tahun) tidak ada di data; tahun yang ada: "
+                                         f"{', '.join(map(str, info.years))}.")
+            chosen = chosen.with_(tahun=int(value))
+            continue
+        options = dict(queries.filter_options(Selection(info.path, info.version, scope, chosen), spec.field))
+        if value not in options:
+            where = "" if scope.is_all else " dalam cakupan akses ini"
+            some = ", ".join(f"{code} ({_KENDALI.sub(' ', str(name))})"  # a name cannot steer the terminal
+                             for code, name in itertools.islice(options.items(), 8))
+            more = f", dan {len(options) - 8} lainnya" if len(options) > 8 else ""
+            raise FilterTidakDikenal(f"{spec.label} {value} (--{spec.key.replace('_', '-')}) tidak ada di data{where}"
+                                     + (f"; pilihan: {some}{more}." if options else "; tidak ada pilihan."))
+        chosen = chosen.with_(**{spec.field: value})
+        labels.append((spec.label, options[value]))
+    return chosen, tuple(labels)

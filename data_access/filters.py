@@ -65,6 +65,32 @@ class Filters:
 PERSON_FILTERS = ("jenis_asn", "jenis_jabatan", "kelompok_golongan", "jenis_kelamin")
 
 
+@dataclass(frozen=True)
+class FilterSpec:
+    """One global filter: its name in links and on the command line, its `Filters` field, its
+    label, the label of "no restriction", and its group in the filter bar (in this order)."""
+    key: str  # query parameter name, and option of `python -m data_access ekspor`
+    field: str  # Filters field
+    label: str
+    all_label: str  # the label of "no restriction"
+    group: str
+
+
+SPECS = [
+    FilterSpec("tahun", "tahun", "Tahun", "", "Periode"),
+    FilterSpec("kelompok", "kelompok_wilayah", "Kelompok wilayah", "Seluruh Indonesia", "Wilayah"),
+    FilterSpec("provinsi", "kode_provinsi", "Provinsi", "Semua provinsi", "Wilayah"),
+    FilterSpec("kabkota", "kode_kabkota", "Kabupaten/kota", "Semua kabupaten/kota", "Wilayah"),
+    FilterSpec("jenis_instansi", "jenis_instansi", "Jenis instansi", "Semua jenis instansi", "Instansi"),
+    FilterSpec("instansi", "kode_instansi", "Instansi", "Semua instansi", "Instansi"),
+    FilterSpec("unit", "kode_unit", "Unit kerja", "Semua unit kerja", "Instansi"),
+    FilterSpec("asn", "jenis_asn", "Jenis ASN", "PNS dan PPPK", "Pegawai"),
+    FilterSpec("jabatan", "jenis_jabatan", "Jenis jabatan", "Semua jenis jabatan", "Pegawai"),
+    FilterSpec("golongan", "kelompok_golongan", "Golongan", "Semua golongan", "Pegawai"),
+    FilterSpec("kelamin", "jenis_kelamin", "Jenis kelamin", "Laki-laki dan perempuan", "Pegawai"),
+]
+
+
 def where(f: Filters, scope: Scope = ALL, *, year: bool = True, person: bool = True,
           alias: str = "", prefix: str = "") -> tuple[str, dict]:
     """A WHERE clause (without the keyword) and its named parameters for a fact table.

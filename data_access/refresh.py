@@ -4,7 +4,13 @@ The source is only read. Its rows are streamed into a scratch DuckDB file, the
 mart's tables are built from there into a new file beside the current mart, and
 the new file is renamed over the old one: a reader holding the old mart keeps
 reading it, the next reader opens the new one, and a failed refresh leaves the
-old mart as it was.
+old mart as it was. Refreshes into one folder take turns (a lock on the folder), so
+the scratch files a killed refresh left behind (`kerja-*.duckdb`, its `.wal` and
+`.tmp`, `<mart>.baru-*`) are removed by the next one.
+
+Only the years that hold data are built and offered (meta `tahun_data`): a year
+holds data when it has a survey, or a training or an assessment of someone on the
+payroll in that year.
 
 Grain (see docs/data-contract.md, "Mart"): facts carry every filter attribute
 (period, region, agency type, agency, unit, ASN type, job type, rank group, sex)
@@ -24,11 +30,13 @@ meta `batas_sd`).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -339,7 +347,7 @@ def _statements(params: dict) -> list[str]:
             statements.append(body)
             continue
         create = re.match(r"CREATE TABLE (\S+) AS\s", body)
-        for i, year in enumerate(range(params["tahun_awal"], params["tahun_akhir"] + 1)):
+        for i, year in enumerate(params["tahun_data"]):
             per_year = (body.replace("$tanggal_sd", f"DATE '{_cutoff(year, params['batas_md'])}'")
                         .replace("$tahun", f"{year}::INTEGER"))
             statements.append(per_year if i == 0 else
@@ -347,19 +355,63 @@ def _statements(params: dict) -> list[str]:
     return statements
 
 
+# What a refresh writes beside the mart before the swap (see `refresh`).
+_SCRATCH = re.compile(r"(kerja-\d+-\d+\.duckdb|.+\.baru-\d+-\d+)(\.wal|\.tmp)?")
+
+
+@contextmanager
+def _taking_turns(folder: Path, progress: Progress):
+    """Hold a lock on the mart's folder (flock on the folder itself, so no lock file is left
+    there); a second refresh into the folder waits for the first. The operating system
+    releases the lock when its process ends, even killed, so whatever scratch files the
+    folder holds while it is held are leftovers of refreshes no longer running: they are
+    removed. (Whoever shares the folder from another machine is not seen: one refresh host.)"""
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("Menunggu pembaruan mart lain di folder yang sama selesai", 0.0)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        for entry in folder.iterdir():
+            if _SCRATCH.fullmatch(entry.name):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(lock)
+
+
 def refresh(database_url: str, mart_path: str, progress: Progress | None = None) -> dict:
     """Rebuild the mart from the source and swap it in; returns the metadata written."""
     progress = progress or (lambda step, frac: None)
-    started = time.monotonic()
     targets = _jp_targets()  # a bad setting is refused before the source is read
-    mart = Path(mart_path)
-    mart.parent.mkdir(parents=True, exist_ok=True)
+    db.parse_url(database_url)  # and a malformed DATABASE_URL
+    target = Path(mart_path)
+    if target.is_dir():
+        raise db.SourceError(f"MART_PATH menunjuk folder {target}, bukan berkas. Contoh: data/mart.duckdb.")
+    if target.exists():
+        with target.open("rb") as fh:
+            foreign = fh.read(16) == mart.SQLITE_MAGIC  # someone's database, not a mart to replace
+        if foreign:
+            raise db.SourceError(
+                f"MART_PATH menunjuk basis data SQLite ({target}), bukan mart; refresh tidak menimpanya. "
+                "Arahkan MART_PATH ke berkas mart, mis. data/mart.duckdb (sumbernya diatur di DATABASE_URL).")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _taking_turns(target.parent, progress):
+        return _refresh(database_url, target, targets, progress)
+
+
+def _refresh(database_url: str, target: Path, targets: tuple[Decimal, Decimal], progress: Progress) -> dict:
+    started = time.monotonic()
     tag = f"{os.getpid()}-{int(time.time() * 1000)}"
-    new_path = mart.with_name(f"{mart.name}.baru-{tag}")
-    scratch = mart.with_name(f"kerja-{tag}.duckdb")  # its catalog name must not be "mart"
+    new_path = target.with_name(f"{target.name}.baru-{tag}")
+    scratch = target.with_name(f"kerja-{tag}.duckdb")  # its catalog name must not be "mart"
     engine = db.make_engine(extract.read_only_url(database_url))
     try:
-        duck = duckdb.connect(str(scratch))
+        duck = mart.connect(str(scratch))
         try:
             duck.execute(f"SET memory_limit='{setting('MART_MEMORY_LIMIT', '3GB')}'")
             duck.execute("SET preserve_insertion_order=false")
@@ -382,7 +434,7 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
             meta = _build(duck, new_path, database_url, counts, targets, progress)
         finally:
             duck.close()
-        os.replace(new_path, mart)
+        os.replace(new_path, target)
     except (duckdb.ConversionException, duckdb.ConstraintException) as exc:
         raise db.SourceError(
             f"Data sumber tidak sesuai kontrak sehingga mart tidak dapat dibangun ({exc}). "
@@ -393,7 +445,7 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
             f"{setting('MART_MEMORY_LIMIT', '3GB')}) bila mesin memilikinya. Mart lama tidak berubah.") from None
     except duckdb.IOException as exc:
         raise db.SourceError(
-            f"Mart tidak dapat ditulis di {mart.parent} ({exc}). Periksa MART_PATH dan ruang disk. "
+            f"Mart tidak dapat ditulis di {target.parent} ({exc}). Periksa MART_PATH dan ruang disk. "
             "Mart lama tidak berubah.") from None
     except sa.exc.DBAPIError as exc:
         raise db.connection_error(database_url, exc) from None
@@ -458,26 +510,40 @@ def _jp_targets() -> tuple[Decimal, Decimal]:
             _jp_setting("MAX_JP_PPPK", rules.MAX_JP_PPPK))
 
 
+# The years that hold data, oldest first: a survey, or a training or an assessment of someone
+# on the payroll in that year (the rows that count in that year's figures). A year between
+# two such years without any is not built, nor offered.
+# A date after the day of the refresh (or before 1900) in a source loaded without the importer's
+# checks neither offers its year nor moves "data per": one such row would make 2205 the default.
+_YEARS_WITH_DATA = """
+SELECT DISTINCT y FROM (
+    SELECT year(tanggal) AS y FROM s_survei_kepuasan
+    UNION ALL
+    SELECT year(e.tanggal) FROM (
+        SELECT nip, tanggal_selesai AS tanggal FROM s_riwayat_pelatihan
+        UNION ALL SELECT nip, tanggal FROM s_penilaian_kompetensi) e
+    JOIN s_pegawai p ON p.nip = e.nip
+    WHERE p.tmt_asn <= make_date(year(e.tanggal), 12, 31)
+      AND (p.aktif = 1 OR p.tanggal_berhenti >= make_date(year(e.tanggal), 1, 1)))
+WHERE y BETWEEN 1900 AND year(current_date) ORDER BY y"""
+
+
 def _build(duck, new_path: Path, database_url: str, counts: dict, targets: tuple[Decimal, Decimal],
            progress: Progress) -> dict:
-    years = duck.execute("""
-        SELECT min(y), max(y) FROM (
-            SELECT year(tanggal_selesai) AS y FROM s_riwayat_pelatihan
-            UNION ALL SELECT year(tanggal) FROM s_penilaian_kompetensi
-            UNION ALL SELECT year(tanggal) FROM s_survei_kepuasan)""").fetchone()
+    years = [int(y) for (y,) in duck.execute(_YEARS_WITH_DATA).fetchall()]
     data_per = duck.execute("""
         SELECT max(d) FROM (
-            SELECT max(tanggal_selesai) AS d FROM s_riwayat_pelatihan
-            UNION ALL SELECT max(tanggal) FROM s_penilaian_kompetensi
-            UNION ALL SELECT max(tanggal) FROM s_survei_kepuasan)""").fetchone()[0]
-    this_year = datetime.now().year
-    tahun_awal, tahun_akhir = years if years[0] is not None else (this_year, this_year)
+            SELECT max(tanggal_selesai) AS d FROM s_riwayat_pelatihan WHERE tanggal_selesai <= current_date
+            UNION ALL SELECT max(tanggal) FROM s_penilaian_kompetensi WHERE tanggal <= current_date
+            UNION ALL SELECT max(tanggal) FROM s_survei_kepuasan WHERE tanggal <= current_date)""").fetchone()[0]
+    years = years or [datetime.now().year]
+    tahun_awal, tahun_akhir = years[0], years[-1]
     pppk = "[" + ", ".join(f"'{g}'" for g in GOLONGAN_PPPK) + "]"
     target_jp, max_jp_pppk = targets
     # Without any dated row the year is a whole one: the cut-off is 31 December.
     batas_md = data_per.month * 100 + data_per.day if data_per else 1231
     params = {
-        "tahun_awal": int(tahun_awal), "tahun_akhir": int(tahun_akhir),
+        "tahun_awal": tahun_awal, "tahun_akhir": tahun_akhir, "tahun_data": years,
         "target_jp": f"{target_jp}::DECIMAL(18,2)", "max_jp_pppk": f"{max_jp_pppk}::DECIMAL(18,2)",
         "batas_md": batas_md,
         "jpm_optimal": float(setting("JPM_OPTIMAL", str(rules.JPM_OPTIMAL))),
@@ -498,6 +564,7 @@ def _build(duck, new_path: Path, database_url: str, counts: dict, targets: tuple
         "versi_kontrak": contract.CONTRACT_VERSION, "versi_mart": mart.MART_SCHEMA,
         "data_per": data_per.isoformat() if data_per else "",
         "tahun_awal": str(tahun_awal), "tahun_akhir": str(tahun_akhir),
+        "tahun_data": ",".join(map(str, years)),
         "demo": "ya" if source_meta.get("demo") == "ya" else "tidak",
         "target_jp_pns": _text(target_jp), "batas_jp_pppk": _text(max_jp_pppk),
         "batas_sd": f"{batas_md // 100:02d}-{batas_md % 100:02d}",

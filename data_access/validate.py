@@ -4,20 +4,35 @@ Data to check sits in DuckDB as text (table `v_<name>`, every column VARCHAR,
 plus `_baris`, the row label shown to the user, and `_urut`, its order). The
 rules come from the contract's column definitions and `info`, plus the rules
 between columns and tables written below; each rule is one SQL query, so the
-same checks run on a 20-row file and on a 60-million-row source.
+same checks run on a 20-row file and on a 60-million-row source. That DuckDB is
+a file in a temporary folder with a memory budget (`scratch`), so a national
+import or check spills to disk instead of holding every row in memory.
+
+Plausibility: no date before 1900 or after the reference date (today, or `per`),
+no employee younger than 18 or older than 70 at TMT, no training that ends before
+the employee's 15th birthday; numbers as written, never guessed (`1.000` is
+refused as ambiguous, NaN and infinity are refused); no NUL character, which
+PostgreSQL cannot store and SQLite and MariaDB would keep.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import sqlalchemy as sa
 
-from . import contract, db, extract
+from . import contract, db, extract, mart
 from . import reference as ref
+from .config import setting
 
 MAX_PROBLEMS = 100
+SHOWN_CHARS = 80  # of a value in a message: enough to recognise it, never a 10 MB cell
 
 
 @dataclass
@@ -70,6 +85,40 @@ def _n(x: int) -> str:
     return f"{x:,}".replace(",", ".")
 
 
+def shown(value: str | None, length: int | None = None) -> str | None:
+    """A value as a message shows it: cut after SHOWN_CHARS characters, with its length."""
+    if value is None:
+        return None
+    length = len(value) if length is None else length
+    return value if length <= SHOWN_CHARS else f"{value[:SHOWN_CHARS]}… ({_n(length)} karakter)"
+
+
+@contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB for data being checked: a file in a new temporary folder (under TMPDIR),
+    removed afterwards, with a memory budget (IMPORT_MEMORY_LIMIT, 400MB), so that millions
+    of rows spill to disk and an import stays within about 1 GB (docs/performance.md)."""
+    with tempfile.TemporaryDirectory(prefix="dasbor-periksa-") as folder:
+        duck = mart.connect(str(Path(folder) / "periksa.duckdb"))  # never fetches an extension
+        try:
+            limit = setting("IMPORT_MEMORY_LIMIT", "400MB")
+            try:
+                duck.execute(f"SET memory_limit = {_lit(limit)}")
+            except duckdb.Error:
+                raise db.SourceError(f"IMPORT_MEMORY_LIMIT tidak dapat dibaca: {limit!r}; contoh: 400MB "
+                                     "atau 1GB.") from None
+            duck.execute(f"SET temp_directory = {_lit(folder)}")
+            yield duck
+        except duckdb.OutOfMemoryException:
+            raise db.SourceError(f"Memori tidak cukup untuk memeriksa data (IMPORT_MEMORY_LIMIT {limit}). Naikkan "
+                                 "IMPORT_MEMORY_LIMIT bila mesin memilikinya. Tidak ada data yang ditulis.") from None
+        except duckdb.IOException as exc:
+            raise db.SourceError(f"Folder sementara {folder} tidak dapat ditulis ({exc}); periksa ruang disk, atau "
+                                 "arahkan TMPDIR ke disk yang lebih lega. Tidak ada data yang ditulis.") from None
+        finally:
+            duck.close()
+
+
 def _lit(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -98,9 +147,11 @@ def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> None:
             e = (f"coalesce(list_extract({_list(allowed)}, "
                  f"list_position({_list(a.lower() for a in allowed)}, lower({e}))), {e})")
         elif extract.duck_type(c) == "DOUBLE" or extract.is_decimal(c):
-            e = f"regexp_replace({e}, '^(-?[0-9]+),([0-9]+)$', '\\1.\\2')"
+            # An ambiguous number stays as written, for its message to show it so.
+            e = (f"CASE WHEN {_ambiguous(e)} THEN {e} "
+                 f"ELSE regexp_replace({e}, '^(-?[0-9]+),([0-9]+)$', '\\1.\\2') END")
         elif _is_int(c):
-            e = f"regexp_replace({e}, '^(-?[0-9]+)\\.0+$', '\\1')"
+            e = f"CASE WHEN {_ambiguous(e)} THEN {e} ELSE regexp_replace({e}, '^(-?[0-9]+)\\.0+$', '\\1') END"
         exprs.append(f'{e} AS "{c.name}"')
     duck.execute(f"CREATE OR REPLACE TABLE n_{table.name} AS SELECT _baris, _urut, "
                  f"{', '.join(exprs)} FROM v_{table.name}")
@@ -117,40 +168,70 @@ class Rule:
     value: str | None = None  # SQL for the value shown; the column by default
 
 
-def _column_rules(table: sa.Table) -> list[Rule]:
+# Numbers are written as digits with at most one decimal point or comma. A point or comma
+# before exactly three digits (1.000, 12,500) reads as a thousands separator in one
+# spreadsheet locale and as a decimal in another, so it is refused rather than guessed.
+AMBIGUOUS_NUMBER = r"[-+]?[1-9][0-9]{0,2}[.,][0-9]{3}"  # the importer's XLSX numbers avoid it
+_NAN_TEXTS = ["nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"]
+_AMBIGUOUS = ("angka ambigu: titik atau koma di depan tepat tiga angka bisa pemisah ribuan (1.000 = seribu) "
+              "atau desimal (1.000 = satu). Tulis ribuan tanpa pemisah (1000) dan desimal dengan koma atau "
+              "titik (1,5 atau 1.5); untuk tepat tiga angka desimal tambahkan nol di belakangnya (1,2500)")
+_NAN = "NaN/tak hingga tidak diterima: tulis angka yang sebenarnya, atau kosongkan sel bila kolom ini tidak wajib"
+_NUMBER_FORMS = "tulis 1000, 1,5 atau 1.5: koma atau titik desimal, tanpa pemisah ribuan"
+
+
+def _ambiguous(e: str) -> str:
+    return f"regexp_full_match({e}, {_lit(AMBIGUOUS_NUMBER)})"
+
+
+def _nan(e: str) -> str:
+    return f"list_contains({_list(_NAN_TEXTS)}, lower({e}))"
+
+
+def _date(e: str) -> str:
+    return f"CAST(try_strptime({e}, '%Y-%m-%d') AS DATE)"
+
+
+def _column_rules(table: sa.Table, per: dt.date, per_label: str) -> list[Rule]:
     rules: list[Rule] = []
     t = table.name
     for c in table.columns:
         col = f'"{c.name}"'
+        rules.append(Rule(t, c.name, "memuat karakter NUL (kode 0), yang tidak dapat disimpan; hapus karakter "
+                                     "itu (biasanya terbawa dari berkas biner atau salinan yang rusak)",
+                          f"contains({col}, chr(0))"))
         if not c.nullable:
             rules.append(Rule(t, c.name, "wajib diisi", f"{col} IS NULL"))
         kind = extract.duck_type(c)
-        length = getattr(c.type, "length", None)
+        length = getattr(c.type, "length", None) or c.info.get("max_length")
         if kind == "VARCHAR" and length:
             rules.append(Rule(t, c.name, f"terlalu panjang (paling banyak {length} karakter)",
                               f"length({col}) > {length}"))
         if kind == "DATE":
+            written = f"regexp_full_match({col}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
             rules.append(Rule(t, c.name, "bukan tanggal yang valid; gunakan format TTTT-BB-HH, "
                                          "mis. 2024-07-15",
-                              f"{col} IS NOT NULL AND (NOT regexp_full_match({col}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-                              f"OR try_strptime({col}, '%Y-%m-%d') IS NULL)"))
-        elif kind in ("INTEGER", "BIGINT"):
-            rules.append(Rule(t, c.name, "harus bilangan bulat",
-                              f"{col} IS NOT NULL AND NOT regexp_full_match({col}, '-?[0-9]{{1,15}}')"))
-        elif kind == "DOUBLE":
-            rules.append(Rule(t, c.name, "harus angka (pemisah desimal titik atau koma)",
-                              f"{col} IS NOT NULL AND try_cast({col} AS DOUBLE) IS NULL"))
-        elif extract.is_decimal(c):
-            rules += _decimal_rules(t, c)
+                              f"{col} IS NOT NULL AND (NOT {written} OR {_date(col)} IS NULL)"))
+            rules.append(Rule(t, c.name, "tanggal sebelum tahun 1900 tidak masuk akal",
+                              f"{written} AND {_date(col)} < DATE '1900-01-01'"))
+            rules.append(Rule(t, c.name, f"tanggal sesudah tanggal acuan {per.isoformat()} ({per_label}); "
+                                         + ("data tidak boleh bertanggal di masa depan" if per_label == "hari ini"
+                                            else "tanggal acuan diatur dengan --per"),
+                              f"{written} AND {_date(col)} > DATE '{per.isoformat()}'"))
+        number = None
+        if kind in ("INTEGER", "BIGINT", "DOUBLE") or extract.is_decimal(c):
+            number_rules, number = _number_rules(t, c)
+            rules += number_rules
         if "allowed" in c.info:
             allowed = list(c.info["allowed"])
-            shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", ..."
-            rules.append(Rule(t, c.name, f"nilai tidak dikenal; yang diizinkan: {shown}",
+            shown_values = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", ..."
+            rules.append(Rule(t, c.name, f"nilai tidak dikenal; yang diizinkan: {shown_values}",
                               f"{col} IS NOT NULL AND NOT list_contains({_list(allowed)}, {col})"))
         if "pattern" in c.info:
             rules.append(Rule(t, c.name, _PATTERN_MESSAGE.get((t, c.name), "format tidak sesuai"),
                               f"{col} IS NOT NULL AND NOT regexp_full_match({col}, {_lit(c.info['pattern'])})"))
-        number = f"try_cast({col} AS DOUBLE)"
+        if number is None:
+            continue
         if "min" in c.info and "max" in c.info:
             rules.append(Rule(t, c.name, f"harus antara {c.info['min']} dan {c.info['max']}",
                               f"{number} < {c.info['min']} OR {number} > {c.info['max']}"))
@@ -165,18 +246,34 @@ def _column_rules(table: sa.Table) -> list[Rule]:
     return rules
 
 
-def _decimal_rules(t: str, c: sa.Column) -> list[Rule]:
+def _number_rules(t: str, c: sa.Column) -> tuple[list[Rule], str]:
+    """The rules of a number column, and SQL for its value as a number where it is written as
+    the contract accepts (NULL otherwise: a badly written value gets one message, its own)."""
+    col = f'"{c.name}"'
+    odd = f"({_nan(col)} OR {_ambiguous(col)})"
+    rules = [Rule(t, c.name, _NAN, _nan(col)), Rule(t, c.name, _AMBIGUOUS, _ambiguous(col))]
+    if _is_int(c):
+        plain = f"regexp_full_match({col}, '-?[0-9]{{1,15}}')"
+        rules.append(Rule(t, c.name, "harus bilangan bulat (mis. 12 atau 1000, tanpa pemisah ribuan)",
+                          f"{col} IS NOT NULL AND NOT {odd} AND NOT {plain}"))
+    else:
+        plain = f"regexp_full_match({col}, '-?[0-9]+([.][0-9]+)?')"
+        rules.append(Rule(t, c.name, f"harus angka ({_NUMBER_FORMS})",
+                          f"{col} IS NOT NULL AND NOT {odd} AND NOT {plain}"))
+        if extract.is_decimal(c):
+            rules += _decimal_rules(t, c, f"{plain} AND NOT {odd}")
+    return rules, f"(CASE WHEN {plain} AND NOT {odd} THEN CAST({col} AS DOUBLE) END)"
+
+
+def _decimal_rules(t: str, c: sa.Column, plain: str) -> list[Rule]:
     """An exact decimal is written plainly (digits, one decimal point or comma): no exponent,
     no NaN, no thousands separator. Its decimals are counted as written, trailing zeros
     aside ("1,70" is 1,7): more than the contract allows would be rounded by the database."""
     col = f'"{c.name}"'
-    plain = f"regexp_full_match({col}, '-?[0-9]+([.][0-9]+)?')"
     decimals = f"length(rtrim(regexp_extract({col}, '[.]([0-9]+)$', 1), '0'))"
-    rules = [Rule(t, c.name, "harus angka (pemisah desimal titik atau koma, tanpa pemisah ribuan)",
-                  f"{col} IS NOT NULL AND NOT {plain}")]
     most = c.info.get("max_decimals", c.type.scale)
-    rules.append(Rule(t, c.name, f"paling banyak {most} angka di belakang koma",
-                      f"{col} IS NOT NULL AND {plain} AND {decimals} > {most}"))
+    rules = [Rule(t, c.name, f"paling banyak {most} angka di belakang koma",
+                  f"{col} IS NOT NULL AND {plain} AND {decimals} > {most}")]
     if "max" not in c.info:  # beyond the type's digits the write would fail unexplained
         whole = c.type.precision - c.type.scale
         rules.append(Rule(t, c.name, f"terlalu besar (paling banyak {whole} angka sebelum koma)",
@@ -240,6 +337,15 @@ _ROW_RULES = [
     Rule("pegawai", "tmt_asn", "TMT ASN harus sesudah tanggal lahir",
          "try_strptime(tmt_asn, '%Y-%m-%d') <= try_strptime(tanggal_lahir, '%Y-%m-%d')",
          "tmt_asn || ' / lahir ' || tanggal_lahir"),
+    # Plausibility (issue 19): nobody is appointed before 18 (the youngest a PNS applicant may be,
+    # PP 11/2017 art. 23) or after 70, past every retirement age.
+    Rule("pegawai", "tanggal_lahir", "usia pada TMT ASN kurang dari 18 tahun; periksa tanggal_lahir dan tmt_asn",
+         f"""{_date('tmt_asn')} > {_date('tanggal_lahir')}
+           AND {_date('tmt_asn')} < {_date('tanggal_lahir')} + INTERVAL 18 YEAR""",
+         "tanggal_lahir || ' / TMT ASN ' || tmt_asn"),
+    Rule("pegawai", "tanggal_lahir", "usia pada TMT ASN lebih dari 70 tahun; periksa tanggal_lahir dan tmt_asn",
+         f"{_date('tmt_asn')} >= {_date('tanggal_lahir')} + INTERVAL 71 YEAR",
+         "tanggal_lahir || ' / TMT ASN ' || tmt_asn"),
     Rule("pegawai", "tanggal_berhenti", "tanggal berhenti tidak boleh sebelum TMT ASN",
          "try_strptime(tanggal_berhenti, '%Y-%m-%d') < try_strptime(tmt_asn, '%Y-%m-%d')"),
     Rule("riwayat_pelatihan", "jenis", "jenis pengembangan tidak termasuk jalur ini (Peraturan LAN 10/2018)",
@@ -260,6 +366,13 @@ _CROSS_RULES = [
          """kode_kompetensi IS NOT NULL AND kelompok_kompetensi IS NOT NULL AND EXISTS (
               SELECT 1 FROM all_kompetensi k WHERE k.kode = kode_kompetensi AND k.kelompok <> kelompok_kompetensi)""",
          "kode_kompetensi || ' / ' || kelompok_kompetensi"),
+    # The employee's birth date comes from the imported pegawai rows, else from the stored ones.
+    Rule("riwayat_pelatihan", "tanggal_selesai",
+         "pelatihan selesai sebelum pegawai berusia 15 tahun; periksa tanggal_selesai dan tanggal_lahir pegawai",
+         f"""EXISTS (SELECT 1 FROM all_pegawai p WHERE p.nip = n_riwayat_pelatihan.nip
+               AND {_date('n_riwayat_pelatihan.tanggal_selesai')} < {_date('p.tanggal_lahir')} + INTERVAL 15 YEAR)""",
+         """tanggal_selesai || ' / lahir ' || (
+              SELECT min(p.tanggal_lahir) FROM all_pegawai p WHERE p.nip = n_riwayat_pelatihan.nip)"""),
 ]
 
 
@@ -270,37 +383,51 @@ def _key(table: sa.Table) -> list[str]:
 def _run_rule(duck, report: Report, rule: Rule, labels: dict[str, str]) -> None:
     value = rule.value or (f'"{rule.column}"' if rule.column else "NULL")
     rows = duck.execute(
-        f"SELECT _baris, CAST({value} AS VARCHAR), count(*) OVER () FROM n_{rule.table} "
-        f"WHERE {rule.where} ORDER BY _urut LIMIT {MAX_PROBLEMS}").fetchall()
-    for baris, nilai, _ in rows:
-        report.add(Problem(labels[rule.table], baris, rule.column, nilai, rule.message))
+        f"SELECT left(_baris, {SHOWN_CHARS}), left(v, {SHOWN_CHARS}), length(v), count(*) OVER () FROM ("
+        f"SELECT _baris, _urut, CAST({value} AS VARCHAR) AS v FROM n_{rule.table} WHERE {rule.where}) "
+        f"ORDER BY _urut LIMIT {MAX_PROBLEMS}").fetchall()
+    for baris, nilai, length, _ in rows:
+        report.add(Problem(labels[rule.table], baris, rule.column, shown(nilai, length), rule.message))
     if rows:
-        report.total += rows[0][2] - len(rows)  # the rest of this rule's findings, uncounted above
+        report.total += rows[0][3] - len(rows)  # the rest of this rule's findings, uncounted above
 
 
 def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
-             existing: set[str] = frozenset()) -> Report:
+             existing: set[str] = frozenset(), per: dt.date | None = None) -> Report:
     """Check the `v_` tables named in `labels` (table -> file or table label shown).
 
     `existing` names tables whose rows already in the source sit in `x_<name>`;
-    references may point at those as well as at the rows being checked.
+    references may point at those as well as at the rows being checked. `per` is the
+    reference date no date may pass (today by default).
     """
     report = Report()
+    per, per_label = (dt.date.today(), "hari ini") if per is None else (per, "--per")
     for name in labels:
         normalise(duck, contract.TABLES_BY_NAME[name])
-    # Every referenced table as one view: the rows being checked plus those already stored.
+    # Every referenced table as one view: the source as it will be after the import, the rows
+    # being checked in place of the stored rows with their key.
     for table in contract.TABLES:
         parts = []
         if table.name in labels:
             parts.append(f"SELECT * EXCLUDE (_baris, _urut) FROM n_{table.name}")
         if table.name in existing:
-            parts.append(f"SELECT * FROM x_{table.name}")
+            stored = f"SELECT * FROM x_{table.name}"
+            if table.name in labels:
+                same = " AND ".join(f'n."{k}" = x."{k}"' for k in _key(table))
+                stored = (f"SELECT x.* FROM x_{table.name} x "
+                          f"WHERE NOT EXISTS (SELECT 1 FROM n_{table.name} n WHERE {same})")
+            parts.append(stored)
         cols = ", ".join(f'CAST(NULL AS VARCHAR) AS "{c.name}"' for c in table.columns)
         duck.execute(f"CREATE OR REPLACE TEMP VIEW all_{table.name} AS "
                      + (" UNION ALL ".join(parts) if parts else f"SELECT {cols} WHERE false"))
     for name in labels:
         table = contract.TABLES_BY_NAME[name]
-        for rule in _column_rules(table) + [r for r in _ROW_RULES + _CROSS_RULES if r.table == name]:
+        # The rules within a row, counted in one scan; only those that find something are asked
+        # again for their rows (a good file costs one query per table, not one per rule).
+        rules = _column_rules(table, per, per_label) + [r for r in _ROW_RULES if r.table == name]
+        found = duck.execute("SELECT " + ", ".join(f"count_if({r.where})" for r in rules)
+                             + f" FROM n_{name}").fetchone()
+        for rule in [r for r, n in zip(rules, found) if n] + [r for r in _CROSS_RULES if r.table == name]:
             _run_rule(duck, report, rule, labels)
         key = _key(table)
         keys = ", ".join(f'"{k}"' for k in key)
@@ -329,34 +456,33 @@ def _row_number(label: str | None) -> int:
     return int(label) if label and label.isdigit() else 0
 
 
-def check_source(engine: sa.Engine) -> Report:
+def check_source(engine: sa.Engine, per: dt.date | None = None) -> Report:
     """Validate what is stored in the source, with the importer's rules (`check`)."""
     ro = db.make_engine(extract.read_only_url(str(engine.url.render_as_string(hide_password=False))))
-    duck = duckdb.connect()
     try:
-        with db.connect(ro) as conn:
-            db.require_tables(conn)
-            present = set(sa.inspect(conn).get_table_names())
-            arrow_conn = extract.arrow_connection(ro)
-            labels, counts = {}, {}
-            try:
-                for table in contract.TABLES:
-                    if table.name not in present:
-                        continue
-                    counts[table.name] = extract.copy_table(
-                        conn, arrow_conn, duck, table, f"c_{table.name}", as_text=True)
-                    key = " || ' / ' || ".join(f'coalesce("{k}", \'?\')' for k in _key(table))
-                    # Rows in the database have no line number: name them by their key.
-                    duck.execute(f"CREATE TABLE v_{table.name} AS SELECT *, "
-                                 f"{_lit(', '.join(_key(table)) + ' = ')} || {key} AS _baris, "
-                                 f"row_number() OVER () AS _urut FROM c_{table.name}")
-                    labels[table.name] = f"tabel {table.name}"
-            finally:
-                if arrow_conn is not None:
-                    arrow_conn.close()
-        report = validate(duck, labels)
+        with scratch() as duck:
+            with db.connect(ro) as conn:
+                db.require_tables(conn)
+                present = set(sa.inspect(conn).get_table_names())
+                arrow_conn = extract.arrow_connection(ro)
+                labels, counts = {}, {}
+                try:
+                    for table in contract.TABLES:
+                        if table.name not in present:
+                            continue
+                        counts[table.name] = extract.copy_table(
+                            conn, arrow_conn, duck, table, f"c_{table.name}", as_text=True)
+                        key = " || ' / ' || ".join(f'coalesce("{k}", \'?\')' for k in _key(table))
+                        # Rows in the database have no line number: name them by their key.
+                        duck.execute(f"CREATE VIEW v_{table.name} AS SELECT *, "
+                                     f"{_lit(', '.join(_key(table)) + ' = ')} || {key} AS _baris, "
+                                     f"row_number() OVER () AS _urut FROM c_{table.name}")
+                        labels[table.name] = f"tabel {table.name}"
+                finally:
+                    if arrow_conn is not None:
+                        arrow_conn.close()
+            report = validate(duck, labels, per=per)
     finally:
-        duck.close()
         ro.dispose()
     report.notes = [f"Sumber: {db.describe_url(str(engine.url))}"] + [
         f"  {name:22s} {_n(n):>12} baris" for name, n in counts.items()]

@@ -92,9 +92,9 @@ else:
         "ikm": f"IKM {year}", "cakupan": f"Cakupan 20 JP {year}", "sampel": "Kecukupan sampel"}), k, "unduh_peringatan",
         percent=(f"Cakupan 20 JP {year}",), presisi={f"IKM {y}": 2 for y in (year - 2, year - 1, year)})
 for row in warning.head(20).itertuples():
-    st.page_link("pages/kepuasan.py", label=f"**{row.unit_kerja}** — IKM {fmt.angka(row.ikm_2, 2)} → "
+    st.page_link("pages/kepuasan.py", label=f"**{fmt.teks_aman(row.unit_kerja)}** — IKM {fmt.angka(row.ikm_2, 2)} → "
                  f"{fmt.angka(row.ikm_1, 2)} → {fmt.angka(row.ikm, 2)}; cakupan {fmt.persen(row.cakupan)}"
-                 + (f" ({row.sampel} {year})" if row.sampel != "memadai" else ""),
+                 + (f" ({row.sampel} {year})" if row.sampel not in (None, "memadai") else ""),
                  query_params=frame.link_params(kode_instansi=row.kode_instansi, kode_unit=row.kode_unit),
                  icon=":material/warning:")
 if len(warning) > 20:

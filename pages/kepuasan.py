@@ -58,9 +58,10 @@ st.caption("Latar: pita mutu A (hijau), B (biru), C (kuning), D (merah) menurut 
 st.subheader("Sembilan unsur pelayanan")
 elements = queries.ikm_unsur(k.sel, year, jenis, ke)
 overall = elements[elements["jenis_layanan"].isna()]
-weakest = overall.loc[overall["nrr"].idxmin()]
-st.markdown(f"Unsur terlemah: **{weakest['unsur']} {weakest['nama_unsur']}** "
-            f"(nilai rata-rata {fmt.angka(weakest['nrr'], 2)}, konversi {fmt.angka(weakest['konversi'], 2)}).")
+if overall["nrr"].notna().any():
+    weakest = overall.loc[overall["nrr"].idxmin()]
+    st.markdown(f"Unsur terlemah: **{weakest['unsur']} {weakest['nama_unsur']}** "
+                f"(nilai rata-rata {fmt.angka(weakest['nrr'], 2)}, konversi {fmt.angka(weakest['konversi'], 2)}).")
 frame.chart_and_table(charts.unsur_bars(overall), overall[["unsur", "nama_unsur", "nrr", "konversi", "responden"]].rename(
     columns={"unsur": "Kode", "nama_unsur": "Unsur", "nrr": "NRR (1–4)", "konversi": "Konversi (×25)",
              "responden": "Menjawab"}), "Nilai unsur pelayanan", precision={"NRR (1–4)": 2, "Konversi (×25)": 2})
@@ -102,7 +103,8 @@ suggestions = queries.saran_terbaru(k.sel, year, jenis, ke)
 if suggestions.empty:
     st.caption("Belum ada saran pada periode ini.")
 for s in suggestions.itertuples():
-    st.markdown(f"“{s.saran}” — *{s.unit_kerja}, {s.jenis_layanan}, {fmt.tanggal(s.tanggal)}*")
+    st.markdown(f"“{fmt.teks_aman(s.saran, batas=1000)}” — *{fmt.teks_aman(s.unit_kerja)}, "
+                f"{fmt.teks_aman(s.jenis_layanan)}, {fmt.tanggal(s.tanggal)}*")
 st.caption("Identitas responden tidak disimpan di dasbor.")
 
 with st.expander("Definisi (PermenPANRB 14/2017)"):

@@ -13,7 +13,7 @@ k = frame.page_header("Kesenjangan kompetensi",
                       "(PermenPANRB 38/2017), keadaan pada akhir tahun terpilih.")
 f = k.filters
 now = queries.headline(k.sel, queries.kompetensi.KARTU)
-if not now.loc["dinilai", "nilai"]:
+if now.loc["dinilai", "nilai"] == 0:
     frame.empty_state("Belum ada pegawai yang dinilai untuk filter ini.")
     st.stop()
 

@@ -12,7 +12,7 @@ k = frame.page_header("Cakupan pelatihan 20 JP",
                       "(PP 11/2017 pasal 203 ayat 4, diubah PP 17/2020).")
 f, target = k.filters, queries.target_jp(k.sel)
 now = queries.headline(k.sel, queries.pelatihan.KARTU)
-if not now.loc["pns", "nilai"]:
+if now.loc["pns", "nilai"] == 0:
     frame.empty_state("Tidak ada data PNS untuk filter ini.")
     st.stop()
 
@@ -34,7 +34,7 @@ with right:
     st.subheader("Kemajuan dalam tahun")
     months = queries.kemajuan_bulanan(k.sel, k.info.data_per.month if running else 12)
     frame.chart_and_table(charts.jp_progress(months, f.tahun, target), months.rename(
-        columns={"tahun": "Tahun", "bulan": "Bulan", "jp_per_pns": "JP per PNS (kumulatif)"}),
+        columns={"tahun": "Tahun", "bulan": "Bulan", "jp_per_pns": "JP per PNS (kumulatif)", "pns": "PNS"}),
         "Kemajuan JP dalam tahun", precision={"JP per PNS (kumulatif)": 1})
     where = queries.posisi_jalur(months, f.tahun, target)
     if where:
@@ -66,6 +66,7 @@ for i, (dimension, label) in enumerate(queries.RINCIAN.items()):
         st.markdown(f"**{label}**")
         charts.show(charts.coverage_bars(breakdown[breakdown["dimensi"] == dimension], "nilai", "Cakupan 20 JP",
                                          sort=False))
+frame.hidden_note(breakdown)
 
 st.subheader("Cara pengembangan diberikan")
 delivery = queries.cara_pengembangan(k.sel)
@@ -85,7 +86,7 @@ else:
         st.caption(ukuran.MEASURES["bagian_daring"].definition)
 
 st.subheader("PPPK")
-if not now.loc["pppk", "nilai"]:
+if now.loc["pppk", "nilai"] == 0:
     st.caption("Tidak ada PPPK dalam pilihan ini.")
 else:
     cols = st.columns(4)

@@ -56,7 +56,8 @@ st.caption(f"Peringkat di antara yang dibandingkan (1 = terbaik); Δ terhadap {y
 table_key = f"banding_tabel_{level}_{f.kode_provinsi}_{f.kode_kabkota}_{f.kode_instansi}"
 st.session_state["banding_baris"] = (table_key, level, list(entities["kode"]))
 st.dataframe(frame.formatted(shown, percent=shares, precision=precision), hide_index=True, width="stretch",
-             on_select=frame.drill_down, selection_mode="single-row", key=table_key)
+             on_select=frame.drill_down, selection_mode="single-row", key=table_key, placeholder=fmt.KOSONG)
+frame.hidden_note(shown)
 download.buttons("Perbandingan", lambda: shown, k, "unduh_banding", percent=tuple(shares), presisi=precision)
 
 st.subheader("Per indikator")
@@ -90,7 +91,8 @@ me = peers[peers["kode"] == peer]
 if not me.empty:
     me = me.iloc[0]
     cols = st.columns(3)
-    cols[0].metric("Jumlah sebaya", fmt.angka(len(peers)), help=f"Semua {levels[level].lower()} berjenis {me['jenis']}.")
+    cols[0].metric("Jumlah sebaya", fmt.angka(len(peers)),
+                   help=f"Semua {levels[level].lower()} berjenis {fmt.teks_aman(me['jenis'])}.")
     cols[1].metric("Persentil cakupan 20 JP", fmt.angka(me["persentil_cakupan"], 0), help="100 = tertinggi di antara sebaya.")
     cols[2].metric("Persentil IKM", fmt.angka(me["persentil_ikm"], 0))
-    st.caption(f"Sebaya: {levels[level].lower()} berjenis **{me['jenis']}** yang dapat Anda lihat.")
+    st.caption(f"Sebaya: {levels[level].lower()} berjenis **{fmt.teks_aman(me['jenis'])}** yang dapat Anda lihat.")

@@ -12,7 +12,7 @@ k = frame.page_header("Ringkasan eksekutif",
 f = k.filters
 now = queries.headline(k.sel, queries.RINGKASAN)
 trend = queries.tren(k.sel, queries.RINGKASAN)
-if not now.loc["asn", "nilai"]:
+if now.loc["asn", "nilai"] == 0:
     frame.empty_state()
     st.stop()
 
@@ -47,7 +47,9 @@ with map_area:
     charts.show(charts.tile_map(per_prov, key, ukuran.MEASURES[key].label, ukuran.d3(key), f.kode_provinsi),
                 key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
-               "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data.")
+               "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data"
+               + ("" if k.scope.lihat_orang else f", atau disembunyikan karena kurang dari {ukuran.catalog.MIN_SEL} "
+                  "orang (perlindungan data pribadi)") + ".")
     map_table = st.expander("Tabel peta", key="tabel_peta", on_change="rerun")  # built only when opened
     if map_table.open:
         labels, shares, precision = ukuran.kolom(("cakupan", "ikm", "memenuhi_standar"))
@@ -67,7 +69,7 @@ with attention:
     describe = {
         "cakupan": lambda r: f"{ukuran.teks('cakupan', r.cakupan)} PNS mencapai 20 JP",
         "ikm": lambda r: "IKM {} ({}, {}){}".format(ukuran.teks("ikm", r.ikm), *rules.ikm_category(r.ikm),
-                                                     f"; {r.sampel}" if getattr(r, "sampel", "memadai") != "memadai" else ""),
+                                                     f"; {r.sampel}" if getattr(r, "sampel", None) not in (None, "memadai") else ""),
         "kompetensi": lambda r: f"rata-rata {ukuran.teks('rata_gap', r.rata_gap)} level terhadap standar",
         "membaik": lambda r: f"cakupan {ukuran.selisih('cakupan', r.perubahan_cakupan)} "
                              f"menjadi {ukuran.teks('cakupan', r.cakupan)}",
@@ -77,7 +79,7 @@ with attention:
             if rows.empty:
                 st.caption("Tidak ada yang perlu disebut di sini untuk pilihan ini.")
             for row in rows.itertuples():
-                st.page_link(target_page[name], label=f"**{row.nama}** — {describe[name](row)}",
+                st.page_link(target_page[name], label=f"**{fmt.teks_aman(row.nama)}** — {describe[name](row)}",
                              query_params=frame.link_params(**(
                                  {"kode_unit": row.kode} if f.kode_instansi else {"kode_instansi": row.kode})),
                              icon=":material/arrow_forward:")

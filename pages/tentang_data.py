@@ -16,11 +16,14 @@ cols[0].metric("Data per", fmt.tanggal(info.data_per) if info.data_per else "–
                help="Tanggal terbaru pada riwayat pelatihan, penilaian kompetensi, atau survei.")
 cols[1].metric("Mart dibangun", fmt.tanggal(info.built_at[:10]),
                help=f"`python -m data_access refresh` terakhir selesai {fmt.waktu(info.built_at)}.")
-cols[2].metric("Periode tersedia", f"{info.tahun_awal}–{info.tahun_akhir}")
+years = info.years  # only years that hold data: a gap is listed, not bridged
+cols[2].metric("Periode tersedia", f"{years[0]}–{years[-1]}" if years == list(range(years[0], years[-1] + 1))
+               else ", ".join(map(str, years)))
 cols[3].metric("Jenis data", "Data demo" if info.demo else "Data instansi",
                help="Data demo dibuat oleh `python -m data_access demo`: angka rekaan yang bentuknya "
                     "mengikuti statistik ASN nasional, bukan data resmi." if info.demo else None)
-st.markdown(f"Sumber: **{info.source}** · versi kontrak data **{meta.get('versi_kontrak', '–')}** · "
+st.markdown(f"Sumber: **{fmt.teks_aman(info.source)}** · versi kontrak data "
+            f"**{fmt.teks_aman(meta.get('versi_kontrak'))}** · "
             f"mart dibangun {fmt.waktu(info.built_at)}")
 
 left, right = st.columns(2, gap="large")

@@ -28,7 +28,8 @@ with right:
     if ds.orang:
         st.info("Data pribadi (UU 27/2022). Setiap unduhan dicatat: siapa, kapan, data apa, filter apa, dan "
                 "berapa baris — tanpa NIP atau nama. NIP disamarkan"
-                + (", kecuali di berkas unduhan Anda sebagai admin." if k.scope.nip_penuh else "."),
+                + (", kecuali di berkas unduhan Anda sebagai admin." if k.scope.nip_penuh else ".")
+                + f" Berkas dibuat saat tombol diklik; alamatnya acak dan hanya berlaku {download.BERLAKU_DETIK} detik.",
                 icon=":material/shield_person:")
     download.dataset_buttons(ds, k, rows)
 

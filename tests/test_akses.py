@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import akses, config
 from data_access.queries import Selection
 from data_access.filters import Scope
+from ui import format as fmt
 
 from .expected import mart_query, person_years, source_table
 from .test_frame import PAGES, REPO, TIMEOUT, asn_count, header_line, select
@@ -97,7 +98,7 @@ def test_default_deny_explains_how_to_ask(users, email, reason, caplog):
         at = app_as(email, query={"provinsi": "35"})
     assert not at.sidebar.selectbox and not at.metric and not at.dataframe
     text = at.warning[0].value
-    assert reason in text and email in text and "hubungi" in text
+    assert reason in text and fmt.teks_aman(email) in text and "hubungi" in text  # shown as text, not a link
     assert [b.label for b in at.button] == ["Keluar"]
     assert f"akses ditolak: {email}" in caplog.text
     # No page of the dashboard is reachable: the only registered page is the explanation.

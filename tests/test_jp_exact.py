@@ -140,13 +140,13 @@ def test_bad_target_setting_is_refused_before_reading(tmp_path, monkeypatch):
 
 def test_more_than_two_decimals_is_rejected_with_file_row_and_column(backend, tmp_path):
     files = jp_files()
-    files["riwayat_pelatihan"].append(training_row(140, NIP_KURANG, "2025-07-01", "1,705"))
+    files["riwayat_pelatihan"].append(training_row(140, NIP_KURANG, "2025-07-01", "0,705"))  # 1,705: ambiguous
     url = backend.url("jp_tolak")
     report = _import(url, tmp_path / "impor", files)
     assert not report.ok
     row = str(len(files["riwayat_pelatihan"]))  # the header is line 1
     assert [(p.berkas, p.baris, p.kolom, p.nilai) for p in report.problems] == [
-        ("riwayat_pelatihan.csv", row, "jp", "1.705")]
+        ("riwayat_pelatihan.csv", row, "jp", "0.705")]
     assert "paling banyak 2 angka di belakang koma" in report.problems[0].pesan
     assert f"riwayat_pelatihan.csv, baris {row}, kolom jp: paling banyak 2 angka" in report.text()
     engine = db.make_engine(url)

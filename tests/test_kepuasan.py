@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import mart, queries, rules
 from data_access.queries import Selection
-from data_access.filters import ALL, Filters
+from data_access.filters import Filters, Scope
 from ui import charts
 from ui import format as fmt
 
@@ -20,6 +20,10 @@ from .conftest import REPO
 from .expected import pooled_ikm, source_table
 from .test_frame import new_app
 from .test_importer import good_files, write_folder
+
+# The figures as a planner sees them: these small fixtures test the arithmetic, not the
+# small-cell protection of aggregate-only roles (tests/test_small_cells.py).
+SEMUA = Scope(lihat_orang=True)
 
 SUMS_29 = [105, 101, 100, 116, 102, 105, 106, 105, 115]  # DOMAIN.md section 1
 
@@ -80,11 +84,11 @@ def responses(sqlite_demo):
 def test_periods_and_trend_equal_raw_responses(responses):
     path, version, sv = responses
     q2 = sv[(sv["tanggal"].dt.year == 2025) & (sv["tanggal"].dt.quarter == 2)]
-    got = queries.ikm_periode(Selection(path, version, ALL, Filters()), 2025, "triwulan", 2)
+    got = queries.ikm_periode(Selection(path, version, SEMUA, Filters()), 2025, "triwulan", 2)
     assert got["ikm"] == pytest.approx(pooled_ikm(q2)) and got["responden"] == len(q2)
     s1 = sv[(sv["tanggal"].dt.year == 2024) & (sv["tanggal"].dt.month <= 6)]
-    assert queries.ikm_periode(Selection(path, version, ALL, Filters()), 2024, "semester", 1)["ikm"] == pytest.approx(pooled_ikm(s1))
-    trend = queries.ikm_tren(Selection(path, version, ALL, Filters(kode_provinsi="33")), "tahun")
+    assert queries.ikm_periode(Selection(path, version, SEMUA, Filters()), 2024, "semester", 1)["ikm"] == pytest.approx(pooled_ikm(s1))
+    trend = queries.ikm_tren(Selection(path, version, SEMUA, Filters(kode_provinsi="33")), "tahun")
     for row in trend.itertuples():
         part = sv[(sv["tanggal"].dt.year == row.tahun) & (sv["kode_provinsi"] == "33")]
         assert row.ikm == pytest.approx(pooled_ikm(part))
@@ -95,13 +99,13 @@ def test_periods_and_trend_equal_raw_responses(responses):
 def test_elements_and_sample_check_equal_raw_responses(responses, sqlite_demo):
     path, version, sv = responses
     year = sv[sv["tanggal"].dt.year == 2025]
-    elements = queries.ikm_unsur(Selection(path, version, ALL, Filters()), 2025)
+    elements = queries.ikm_unsur(Selection(path, version, SEMUA, Filters()), 2025)
     overall = elements[elements["jenis_layanan"].isna()].set_index("unsur")["nrr"]
     for u in range(1, 10):
         assert overall[f"U{u}"] == pytest.approx(year[f"u{u}"].dropna().mean())
     url, _ = sqlite_demo
     volume = source_table(url, "volume_layanan")
-    sample = queries.ikm_per_unit(Selection(path, version, ALL, Filters(tahun=2025)), 2025)
+    sample = queries.ikm_per_unit(Selection(path, version, SEMUA, Filters(tahun=2025)), 2025)
     counts = year.groupby("kode_unit").size()
     assert len(sample) == len(counts)
     known = volume[volume["tahun"] == 2025].set_index("kode_unit")["jumlah_penerima"]

@@ -9,13 +9,17 @@ import pytest
 
 from data_access import mart, queries, rules
 from data_access.queries import Selection
-from data_access.filters import ALL, Filters
+from data_access.filters import Filters, Scope
 from ui import charts
 from ui import format as fmt
 
 from .expected import PERENCANA, assessed, latest_levels, source_table
 from .test_frame import new_app
 from .test_importer import NIP_BUDI, NIP_SITI, good_files, imported_mart
+
+# The figures as a planner sees them: these small fixtures test the arithmetic, not the
+# small-cell protection of aggregate-only roles (tests/test_small_cells.py).
+SEMUA = Scope(lihat_orang=True)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,8 @@ def small_mart(tmp_path_factory):
 
 def test_latest_assessment_counts_and_missing_standards_are_reported(small_mart):
     path, version = small_mart
-    y2024 = queries.headline(Selection(path, version, ALL, Filters(tahun=2024)), queries.kompetensi.KARTU)["nilai"]
-    y2025 = queries.headline(Selection(path, version, ALL, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
+    y2024 = queries.headline(Selection(path, version, SEMUA, Filters(tahun=2024)), queries.kompetensi.KARTU)["nilai"]
+    y2025 = queries.headline(Selection(path, version, SEMUA, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
     # 2024: Siti M.01 level 1 against 3 (below), T.01 level 1 against 1: JPM 2/4 = 50%.
     assert y2024["dinilai"] == 1 and y2024["memenuhi_standar"] == 0
     assert y2024["jpm"] == pytest.approx(0.50)
@@ -48,7 +52,7 @@ def test_latest_assessment_counts_and_missing_standards_are_reported(small_mart)
     assert y2025["tanpa_standar"] == 1 and y2025["dinilai"] == 1
     assert y2025["dinilai_1_tahun"] + y2025["dinilai_1_3_tahun"] + y2025["dinilai_lebih_3_tahun"] == 1
     assert y2025["dinilai_tahun_ini"] == 1  # Siti's latest assessment (June 2025) is of this year: 1 of 1
-    needs = queries.kebutuhan_pengembangan(Selection(path, version, ALL, Filters(tahun=2025))).set_index("kode_kompetensi")
+    needs = queries.kebutuhan_pengembangan(Selection(path, version, SEMUA, Filters(tahun=2025))).set_index("kode_kompetensi")
     assert needs.loc["M.01", "di_bawah_standar"] == 1 and needs.loc["M.01", "kekurangan_level"] == 1
     assert needs.loc["M.01", "sudah_dilatih"] == 1  # mentoring on M.01 in July, after the June assessment
     people = queries.kebutuhan_per_orang(Selection(path, version, PERENCANA, Filters(tahun=2025)))
@@ -69,7 +73,7 @@ def test_categories_and_needs_equal_raw_assessments(demo):
     path, version, src = demo
     per = assessed(src, [2025])
     per = per[~per["tanpa_standar"]]
-    summary = queries.headline(Selection(path, version, ALL, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
+    summary = queries.headline(Selection(path, version, SEMUA, Filters(tahun=2025)), queries.kompetensi.KARTU)["nilai"]
     categories = per["jpm"].map(rules.jpm_category).value_counts()
     assert summary["dinilai"] == len(per)
     assert summary["jpm_optimal"] == pytest.approx(categories.get("Optimal", 0) / len(per))
@@ -81,13 +85,13 @@ def test_categories_and_needs_equal_raw_assessments(demo):
     assert summary["dinilai_tahun_ini"] == pytest.approx(this_year / len(per))
     latest = latest_levels(src, 2025).dropna(subset=["level_standar"])
     below = latest[latest["level"] < latest["level_standar"]]
-    needs = queries.kebutuhan_pengembangan(Selection(path, version, ALL, Filters(tahun=2025))).set_index("kode_kompetensi")
+    needs = queries.kebutuhan_pengembangan(Selection(path, version, SEMUA, Filters(tahun=2025))).set_index("kode_kompetensi")
     expected = below.groupby("kode_kompetensi").agg(n=("nip", "size"))
     expected["kurang"] = (below["level_standar"] - below["level"]).groupby(below["kode_kompetensi"]).sum()
     for code, row in expected.iterrows():
         assert needs.loc[code, "di_bawah_standar"] == row["n"]
         assert needs.loc[code, "kekurangan_level"] == row["kurang"]
-    heat = queries.gap_per_wilayah(Selection(path, version, ALL, Filters(tahun=2025)))
+    heat = queries.gap_per_wilayah(Selection(path, version, SEMUA, Filters(tahun=2025)))
     latest["prov"] = latest["kode_unit"].map(src["unit_kerja"].set_index("kode")["kode_wilayah"]).str[:2]
     jabar = latest[(latest["prov"] == "32") & (latest["kode_kompetensi"] == "M.07")]
     cell = heat[(heat["nama"] == "Jawa Barat") & (heat["kode_kompetensi"] == "M.07")].iloc[0]

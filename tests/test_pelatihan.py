@@ -10,12 +10,16 @@ import pytest
 from data_access import mart, queries
 from data_access.measures import level_below
 from data_access.queries import Selection
-from data_access.filters import ALL, Filters, Scope
+from data_access.filters import Filters, Scope
 from ui import charts
 
 from .expected import ADMIN, PERENCANA, person_years, source_table
 from .test_frame import new_app
 from .test_importer import good_files, imported_mart
+
+# The figures as a planner sees them: these small fixtures test the arithmetic, not the
+# small-cell protection of aggregate-only roles (tests/test_small_cells.py).
+SEMUA = Scope(lihat_orang=True)
 
 # Extra PNS and one PPPK around the edges of the rule (NIP = birth date, TMT, sex, serial).
 PEOPLE = [  # nip, name, sex, birth, asn, golongan
@@ -49,7 +53,7 @@ def edge_mart(tmp_path_factory):
 
 def test_edges_of_the_20_jp_rule(edge_mart):
     path, version = edge_mart
-    cards = queries.headline(Selection(path, version, ALL, Filters(tahun=2025)), queries.pelatihan.KARTU)["nilai"]
+    cards = queries.headline(Selection(path, version, SEMUA, Filters(tahun=2025)), queries.pelatihan.KARTU)["nilai"]
     # Siti 24 JP, exactly 20 JP, 19,5 JP, 20 JP ending in January, no training.
     assert cards["pns"] == 5
     assert cards["di_bawah_target"] == 2  # 24, exactly 20, and the one that ended in January 2025 reach it
@@ -57,15 +61,15 @@ def test_edges_of_the_20_jp_rule(edge_mart):
     assert cards["pns_tanpa_pelatihan"] == 1
     assert cards["kekurangan_jp"] == 0.5 + 20  # exact decimals
     assert cards["pppk"] == 2 and cards["pppk_lebih_batas"] == 1 / 2  # never part of the PNS coverage
-    before = queries.headline(Selection(path, version, ALL, Filters(tahun=2024)), ("cakupan",))["nilai"]
+    before = queries.headline(Selection(path, version, SEMUA, Filters(tahun=2024)), ("cakupan",))["nilai"]
     assert before["cakupan"] == 0  # the December start counts in 2025, not 2024
-    dist = queries.distribusi_jp(Selection(path, version, ALL, Filters(tahun=2025)))
+    dist = queries.distribusi_jp(Selection(path, version, SEMUA, Filters(tahun=2025)))
     assert dict(zip(dist["dari"], dist["jumlah"])) == {0: 1, 15: 1, 20: 3}
 
 
 def test_monthly_progress_on_the_edges(edge_mart):
     path, version = edge_mart
-    months = queries.kemajuan_bulanan(Selection(path, version, ALL, Filters(tahun=2025)), 12)
+    months = queries.kemajuan_bulanan(Selection(path, version, SEMUA, Filters(tahun=2025)), 12)
     year = months[months["tahun"] == 2025].set_index("bulan")["jp_per_pns"]
     # Five PNS. January: the 20 JP ending 3 Jan; March: 12 JP and Siti's 24 JP; April: 19,5 JP;
     # June: 8 JP; nothing after.
@@ -74,7 +78,7 @@ def test_monthly_progress_on_the_edges(edge_mart):
     assert year[4] == pytest.approx((20 + 12 + 24 + 19.5) / 5) == year[5]
     assert year[6] == pytest.approx((20 + 12 + 24 + 19.5 + 8) / 5) == year[12]
     assert list(year.index) == list(range(1, 13))
-    partial = queries.kemajuan_bulanan(Selection(path, version, ALL, Filters(tahun=2025)), 8)
+    partial = queries.kemajuan_bulanan(Selection(path, version, SEMUA, Filters(tahun=2025)), 8)
     assert partial[partial["tahun"] == 2025]["bulan"].max() == 8
 
 
@@ -89,7 +93,7 @@ def demo(sqlite_demo):
 
 def test_distribution_equals_raw_records(demo):
     path, version, _, pns = demo
-    dist = queries.distribusi_jp(Selection(path, version, ALL, Filters(tahun=2025)))
+    dist = queries.distribusi_jp(Selection(path, version, SEMUA, Filters(tahun=2025)))
     edges = np.where(pns["jp"] == 0, 0, np.where(pns["jp"] < 5, 1, np.minimum((pns["jp"] // 5) * 5, 60)))
     expected = pd.Series(edges).value_counts().sort_index()
     assert dict(zip(dist["dari"], dist["jumlah"])) == expected.to_dict()
@@ -97,7 +101,7 @@ def test_distribution_equals_raw_records(demo):
 
 def test_monthly_progress_equals_raw_records(demo):
     path, version, src, pns = demo
-    months = queries.kemajuan_bulanan(Selection(path, version, ALL, Filters(tahun=2025)), 12)
+    months = queries.kemajuan_bulanan(Selection(path, version, SEMUA, Filters(tahun=2025)), 12)
     tr = src["riwayat_pelatihan"]
     tr = tr[(tr["tanggal_selesai"].dt.year == 2025) & tr["nip"].isin(pns["nip"])]
     cumulative = tr.groupby(tr["tanggal_selesai"].dt.month)["jp"].sum().reindex(range(1, 13), fill_value=0).cumsum()
@@ -107,7 +111,7 @@ def test_monthly_progress_equals_raw_records(demo):
 
 def test_breakdowns_and_ranking_equal_raw_records(demo):
     path, version, _, pns = demo
-    breakdown = queries.cakupan_rincian(Selection(path, version, ALL, Filters(tahun=2025)))
+    breakdown = queries.cakupan_rincian(Selection(path, version, SEMUA, Filters(tahun=2025)))
     for dimension in ("jenis_jabatan", "jenis_kelamin", "pendidikan"):
         expected = pns.groupby(dimension)["jp"].apply(lambda s: (s >= 20).mean())
         got = breakdown[breakdown["dimensi"] == dimension].set_index("nilai")["cakupan"]
@@ -115,14 +119,14 @@ def test_breakdowns_and_ranking_equal_raw_records(demo):
     gol = pns["golongan"].str.split("/").str[0]
     got = breakdown[breakdown["dimensi"] == "kelompok_golongan"].set_index("nilai")["cakupan"]
     assert np.allclose(got.sort_index().values, pns.groupby(gol)["jp"].apply(lambda s: (s >= 20).mean()).sort_index().values)
-    ranking = queries.cakupan_per_wilayah(Selection(path, version, ALL, Filters(tahun=2025)))
+    ranking = queries.cakupan_per_wilayah(Selection(path, version, SEMUA, Filters(tahun=2025)))
     by_province = pns.groupby("kode_provinsi")["jp"]
     # A province of fewer than 10 PNS gets no coverage (the measure's minimum size).
     expected = by_province.apply(lambda s: (s >= 20).mean()).where(by_province.size() >= 10)
     assert (by_province.size() < 10).any()  # the demo has such a province: the rule is exercised
     assert np.allclose(ranking.set_index("kode")["cakupan"].sort_index().values, expected.sort_index().values,
                        equal_nan=True)
-    assert queries.cakupan_nasional(Selection(path, version, ALL, Filters(tahun=2025, kode_provinsi="32"))) == \
+    assert queries.cakupan_nasional(Selection(path, version, SEMUA, Filters(tahun=2025, kode_provinsi="32"))) == \
         pytest.approx((pns["jp"] >= 20).mean())
 
 
@@ -153,7 +157,7 @@ def test_person_list_is_masked_and_refused_without_the_right(demo):
     assert full["nip"].isin(pns["nip"]).all() and len(full) == total
     admin_screen = queries.pns_di_bawah_target(Selection(path, version, ADMIN, f), limit=10)
     assert admin_screen["nip"].equals(rows["nip"])
-    for role in (ALL, Scope(wilayah=frozenset({"32"}))):
+    for role in (Scope(), Scope(wilayah=frozenset({"32"}))):
         with pytest.raises(PermissionError):
             queries.pns_di_bawah_target(Selection(path, version, role, Filters(tahun=2025)))
 

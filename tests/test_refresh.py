@@ -227,6 +227,7 @@ def recency_mart(tmp_path_factory):
     files["penilaian_kompetensi"] += [["2", NIP_TANPA_STANDAR, "M.02", "2025-05-01", "3", ""],
                                       ["3", NIP_LAMA, "M.01", "2022-05-02", "2", ""],
                                       ["4", NIP_LAMA, "M.02", "2025-05-02", "4", ""]]
+    files["survei_kepuasan"].append(survey_row(2, "U1", "2024-03-01"))  # 2024 holds data, 2023 none
     path, _ = imported_mart(tmp_path_factory.mktemp("kebaruan"), files)
     return path
 
@@ -239,9 +240,9 @@ def test_recency_counts_only_people_with_a_standard(recency_mart):
         FROM kompetensi_pegawai_sel GROUP BY tahun ORDER BY tahun""")
     # 2022: Dinilai Lama on M.01 that year. 2025: Siti (M.01, June 2025) this year; Dinilai Lama
     # by his M.01 of May 2022 (his M.02 of 2025 has no standard), so more than three years;
-    # Tanpa Standar (only M.02) is "tanpa standar" and in none of the three.
-    assert got.values.tolist() == [[2022, 1, 0, 1, 0, 0], [2023, 1, 0, 0, 1, 0], [2024, 1, 0, 0, 1, 0],
-                                   [2025, 2, 1, 1, 0, 1]]
+    # Tanpa Standar (only M.02) is "tanpa standar" and in none of the three. 2024 (a survey): Dinilai
+    # Lama one to three years ago; 2023 holds no data and is not built.
+    assert got.values.tolist() == [[2022, 1, 0, 1, 0, 0], [2024, 1, 0, 0, 1, 0], [2025, 2, 1, 1, 0, 1]]
 
 
 @pytest.mark.parametrize("table", ["kompetensi_pegawai_sel", "kompetensi_pegawai_sel_wilayah"])

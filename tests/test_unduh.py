@@ -16,12 +16,16 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data_access import akses, config, contract, ekspor, kamus, mart, queries
 from data_access.queries import Selection
-from data_access.filters import ALL, Filters
+from data_access.filters import Filters, Scope
 from ui import format as fmt
 
 from .expected import ADMIN, mart_query, source_table
 from .test_akses import app_as
 from .test_frame import PAGES, REPO, new_app, open_tables
+
+# The figures as a planner sees them: these small fixtures test the arithmetic, not the
+# small-cell protection of aggregate-only roles (tests/test_small_cells.py).
+SEMUA = Scope(lihat_orang=True)
 
 CSV_ID, CSV_INT, XLSX = (label for label, _, _ in ekspor.FORMAT.values())
 
@@ -102,7 +106,7 @@ def test_the_full_data_not_the_rows_shown(app_env, files, sqlite_demo):
     _, data = files(buttons_under(at, CSV_ID, i))
     units = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     _, path = sqlite_demo
-    expected = queries.unit_cakupan_terendah(Selection(str(path), mart.version(str(path)), ALL, Filters(tahun=2025)))
+    expected = queries.unit_cakupan_terendah(Selection(str(path), mart.version(str(path)), SEMUA, Filters(tahun=2025)))
     assert len(units) == len(expected) > 100
 
 

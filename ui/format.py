@@ -1,4 +1,5 @@
-"""Indonesian number, percentage and date formatting, for metrics, tables and charts.
+"""Indonesian number, percentage and date formatting, for metrics, tables and charts, and
+data text made safe for the elements that render Markdown (`teks_aman`).
 
 1.234.567 (point groups thousands), 62,5% (comma is the decimal mark),
 27 Nov 2026 and November 2026. One rounding rule everywhere: half-up (half away from zero),
@@ -8,6 +9,7 @@ on the number as written (12,25 -> 12,3), not Python's half-to-even on the binar
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -116,3 +118,34 @@ def waktu(value: str | datetime) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return f"{tanggal(value)} {value.hour:02d}.{value.minute:02d}"
+
+
+# Streamlit renders Markdown in st.markdown, captions, headers, alerts, toasts, help texts and in
+# the labels of buttons, page links, tabs, expanders, metrics and radio options: an image there
+# is fetched by every viewer's browser. Selectbox and multiselect options, st.text, st.code and
+# data grids show text as it is; give them the plain value.
+_KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")  # tab, newline, NUL and the like: a space
+# zero-width and text-direction marks: dropped, so a name cannot hide or reverse part of itself
+_TAK_TAMPAK = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_TANDA = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark; CommonMark lets each be backslash-escaped
+# Streamlit (1.67, StreamlitMarkdown) also rewrites text after parsing, where a backslash no longer
+# counts: bare addresses (http://, www., a@b.c) become links, :streamlit: its logo, :smile:
+# an emoji, " -> " an arrow. An invisible word joiner after ":" and "@", after "www" and before
+# those arrows breaks each pattern without changing what is read.
+PENGHUBUNG = "\u2060"
+_POLA = re.compile(r"(?<=[:@])|(?i:(?<=www)(?=\.))|(?<!\S)(?=<->|->|<-|--|>=|<=|~=)")
+BATAS_NAMA = 200
+
+
+def teks_aman(value, batas: int = BATAS_NAMA) -> str:
+    r"""Data or URL text for an element that renders Markdown, shown exactly as written: never as
+    formatting, a heading, a link, an image, HTML, LaTeX, coloured text or an icon. Control
+    characters become spaces (a run of spaces one), zero-width and direction marks are dropped;
+    longer than `batas` characters it is cut with "…". Missing values show as "–".
+    teks_aman("**Biro** #1") == r"\*\*Biro\*\* \#1"."""
+    if missing(value):
+        return KOSONG
+    text = " ".join(_KENDALI.sub(" ", _TAK_TAMPAK.sub("", str(value))).split())
+    if len(text) > batas:
+        text = text[:batas - 1].rstrip() + "…"
+    return _TANDA.sub(r"\\\1", _POLA.sub(PENGHUBUNG, text))

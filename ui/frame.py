@@ -16,10 +16,10 @@ from pathlib import Path
 import streamlit as st
 
 from data_access import config, db, mart, queries, rules
-from data_access.filters import Filters, Scope
+from data_access.filters import SPECS, Filters, FilterSpec, Scope
 from data_access.queries import Selection
 
-from . import charts, download
+from . import charts, download, ukuran
 from . import format as fmt
 from .pengguna import Pengguna, halt, only_this_page
 
@@ -27,28 +27,8 @@ _STATE = "konteks"
 _URL = "filter_di_tautan"  # the query parameters this session last wrote
 
 
-@dataclass(frozen=True)
-class FilterSpec:
-    key: str  # query parameter name
-    field: str  # Filters field
-    label: str
-    all_label: str  # the label of "no restriction"
-    group: str
-
-
-SPECS = [
-    FilterSpec("tahun", "tahun", "Tahun", "", "Periode"),
-    FilterSpec("kelompok", "kelompok_wilayah", "Kelompok wilayah", "Seluruh Indonesia", "Wilayah"),
-    FilterSpec("provinsi", "kode_provinsi", "Provinsi", "Semua provinsi", "Wilayah"),
-    FilterSpec("kabkota", "kode_kabkota", "Kabupaten/kota", "Semua kabupaten/kota", "Wilayah"),
-    FilterSpec("jenis_instansi", "jenis_instansi", "Jenis instansi", "Semua jenis instansi", "Instansi"),
-    FilterSpec("instansi", "kode_instansi", "Instansi", "Semua instansi", "Instansi"),
-    FilterSpec("unit", "kode_unit", "Unit kerja", "Semua unit kerja", "Instansi"),
-    FilterSpec("asn", "jenis_asn", "Jenis ASN", "PNS dan PPPK", "Pegawai"),
-    FilterSpec("jabatan", "jenis_jabatan", "Jenis jabatan", "Semua jenis jabatan", "Pegawai"),
-    FilterSpec("golongan", "kelompok_golongan", "Golongan", "Semua golongan", "Pegawai"),
-    FilterSpec("kelamin", "jenis_kelamin", "Jenis kelamin", "Laki-laki dan perempuan", "Pegawai"),
-]
+# The filters (SPECS: names in links, labels) live with `Filters` in data_access/filters.py, shared
+# with the command line (`python -m data_access ekspor`), which has no Streamlit.
 # A child is only offered once its parent is chosen (an agency's units, a province's kab/kota).
 _NEEDS = {"kabkota": ("provinsi", "Pilih provinsi dahulu"), "unit": ("instansi", "Pilih instansi dahulu")}
 
@@ -78,21 +58,34 @@ def context() -> Konteks:
 # --- first start -------------------------------------------------------------------------
 
 def ensure_mart(settings: config.Settings) -> mart.MartInfo:
-    """The mart's metadata; on a first start with no source configured, build the demo."""
+    """The mart's metadata; on a first start with no source configured, build the demo. A
+    missing, damaged or foreign mart is explained (with a malformed DATABASE_URL, which the
+    refresh that mends it would need)."""
     try:
         return mart.info(settings.mart_path)
     except mart.MartUnavailable as exc:
         # The embedded demo rebuilds a mart an older version of the dashboard left behind.
         if not settings.is_default_source or (Path(settings.mart_path).exists() and not exc.outdated):
-            _explain(str(exc))
+            try:
+                db.parse_url(settings.database_url)
+            except db.SourceError as url:
+                explain(f"{exc}\n\n{url}")
+            explain(str(exc))
     _prepare_demo(settings)
     st.rerun()
 
 
-def _explain(message: str) -> None:
+def explain(message: str) -> None:
     st.title("Dasbor Pembinaan ASN")
     st.error(message, icon=":material/database_off:")
     halt()
+
+
+def mart_failed(exc: mart.MartUnavailable) -> None:
+    """A query found the mart unreadable after the page began: say so where the page stops,
+    instead of a traceback (its navigation already exists, so not `explain`)."""
+    st.error(str(exc), icon=":material/database_off:")
+    st.stop()
 
 
 def _prepare_demo(settings: config.Settings) -> None:
@@ -131,7 +124,7 @@ def _prepare_demo(settings: config.Settings) -> None:
                     0.6 + 0.4 * f, text=f"Membangun mart analitik: {step}"))
             except db.SourceError as exc:
                 status.update(label="Data demo gagal disiapkan", state="error")
-                _explain(str(exc))
+                explain(str(exc))
         status.update(label="Data demo siap", state="complete")
 
 
@@ -202,11 +195,22 @@ def filter_bar(info: mart.MartInfo, pengguna: Pengguna) -> Konteks:
         st.query_params.from_dict(wanted)
     st.session_state[_URL] = wanted
     if ignored:
-        st.toast("Bagian tautan yang tidak dikenali diabaikan: " + ", ".join(sorted(set(ignored))),
-                 icon=":material/link_off:")
+        st.toast(_ignored_notice(ignored), icon=":material/link_off:")
     konteks = Konteks(info=info, pengguna=pengguna, filters=chosen, labels=tuple(labels))
     st.session_state[_STATE] = konteks
     return konteks
+
+
+def _ignored_notice(ignored: list[str]) -> str:
+    """What a link asked for that was not taken. Only the filters' own names are repeated: a name
+    the dashboard does not know came from whoever wrote the link, and shown back it would be
+    their words (or their link) on the dashboard; it is counted instead."""
+    keys = [spec.key for spec in SPECS]
+    ours = [key for key in keys if key in ignored]
+    others = len(set(ignored) - set(keys))
+    parts = ([f"nilai {', '.join(ours)} tidak ada dalam pilihan"] if ours else []) + (
+        [f"{others} bagian tidak dikenal"] if others else [])
+    return f"Sebagian tautan diabaikan: {'; '.join(parts)}."
 
 
 # --- what every page shows -------------------------------------------------------------------
@@ -214,7 +218,7 @@ def filter_bar(info: mart.MartInfo, pengguna: Pengguna) -> Konteks:
 def data_banner(info: mart.MartInfo) -> None:
     """Freshness and source on every page; the demo label while demo data is in use."""
     per = fmt.tanggal(info.data_per) if info.data_per else "–"
-    text = f"Data per **{per}** · sumber: {info.source} · mart dibangun {fmt.waktu(info.built_at)}"
+    text = f"Data per **{per}** · sumber: {fmt.teks_aman(info.source)} · mart dibangun {fmt.waktu(info.built_at)}"
     if info.demo:
         st.warning(f"**DATA DEMO** — angka rekaan untuk uji coba, bukan data resmi. {text}",
                    icon=":material/science:")
@@ -227,11 +231,13 @@ def page_header(title: str, description: str | None = None) -> Konteks:
     k = context()
     data_banner(k.info)
     st.title(title)
-    everything = "**Seluruh Indonesia**" if k.scope.is_all else f"Cakupan Anda: **{k.pengguna.cakupan}**"
-    scope = " · ".join(f"{label}: **{value}**" for label, value in k.labels) or f"{everything}, semua ASN"
+    everything = ("**Seluruh Indonesia**" if k.scope.is_all
+                  else f"Cakupan Anda: **{fmt.teks_aman(k.pengguna.cakupan)}**")
+    scope = (" · ".join(f"{label}: **{fmt.teks_aman(value)}**" for label, value in k.labels)
+             or f"{everything}, semua ASN")
     count = queries.jumlah_asn(k.sel)
     st.markdown(f":material/filter_alt: Tahun **{k.filters.tahun}** · {scope} · "
-                f"**{fmt.angka(count)}** ASN dalam pilihan ini")
+                f"**{fmt.angka(count) if count is not None else ukuran.SEL_KECIL}** ASN dalam pilihan ini")
     if description:
         st.caption(description)
     return k
@@ -349,6 +355,7 @@ def table(df, what: str | None, percent: tuple | list = (), decimals: int = 1, f
     places = _places(df, percent, decimals, precision)
     st.dataframe(formatted(df, percent, decimals, places), hide_index=True, width="stretch",
                  placeholder=fmt.KOSONG)
+    hidden_note(df)
     if what:
         download.buttons(what, full or (lambda: df), context(), key=f"unduh_{download.slug(what)}",
                          percent=tuple(percent), presisi=places)
@@ -364,6 +371,15 @@ def chart_and_table(chart, df, what: str, percent: tuple | list = (), precision:
     else:
         with chart_tab:
             charts.show(chart)
+            hidden_note(df)
+
+
+def hidden_note(df) -> None:
+    """Under a table or chart with missing cells, for a role that sees aggregates only: why a
+    cell may be empty (small-cell protection, measures/sql.py)."""
+    if ukuran.catalog.MIN_SEL > 1 and df.isna().to_numpy().any() and not context().scope.lihat_orang:
+        st.caption(f"“{fmt.KOSONG}”: tidak ada data, atau disembunyikan karena menggambarkan kurang dari "
+                   f"{ukuran.catalog.MIN_SEL} orang (perlindungan data pribadi).")
 
 
 def comparison_note(k: Konteks) -> bool:
@@ -371,7 +387,7 @@ def comparison_note(k: Konteks) -> bool:
     (then coverage, JP and IKM are compared with the same months of the year before)."""
     per, year = queries.cut_off(k.sel), k.filters.tahun
     if per is None:
-        if year - 1 >= k.info.tahun_awal:
+        if year - 1 in k.info.years:
             st.caption(f"Perubahan dibanding tahun {year - 1}.")
         return False
     same_day = rules.same_day(year - 1, per.month, per.day)
@@ -411,7 +427,7 @@ def breadcrumb(k: Konteks) -> None:
     row = st.container(horizontal=True, gap="small")
     for i, (text, keys) in enumerate(trail):
         last = i == len(trail) - 1
-        row.button(f"{text}{'' if last else ' ›'}", key=f"jejak_{i}", type="tertiary", disabled=last,
+        row.button(f"{fmt.teks_aman(text)}{'' if last else ' ›'}", key=f"jejak_{i}", type="tertiary", disabled=last,
                    on_click=_clear, args=(keys,))
 
 

@@ -20,12 +20,9 @@ import streamlit as st
 from data_access import akses, config, db, mart, queries
 from data_access.filters import ALL, Scope
 
-log = logging.getLogger("dasbor.akses")
-if not log.handlers:
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(_handler)
-    log.setLevel(logging.INFO)
+from . import format as fmt
+
+log = logging.getLogger("dasbor.akses")  # written by the one handler of data_access/log.py
 
 
 def only_this_page() -> None:
@@ -110,8 +107,8 @@ def sign_in(settings: config.Settings, info: mart.MartInfo, mode: str) -> Penggu
         _deny(email, "Anda belum memiliki akses ke dasbor ini.")
     if not scope.is_all and not queries.cakupan_ada(queries.Selection(info.path, info.version, scope)):
         _once("ditolak", log.warning, "akses ditolak: %s (cakupan %s tidak ada di data)", email, hak.cakupan)
-        _deny(email, f"Cakupan akses Anda ({hak.cakupan}) tidak cocok dengan wilayah atau instansi mana pun "
-                     "di data saat ini.")
+        _deny(email, f"Cakupan akses Anda ({fmt.teks_aman(hak.cakupan)}) tidak cocok dengan wilayah atau instansi "
+                     "mana pun di data saat ini.")
     _once("masuk", log.info, "masuk: %s sebagai %s, cakupan %s", email, hak.peran, hak.cakupan)
     return Pengguna(email, hak.peran, scope, queries.nama_cakupan(queries.Selection(info.path, info.version, scope)), mode)
 
@@ -127,7 +124,8 @@ def _deny(email: str | None, reason: str) -> None:
     st.title("Dasbor Pembinaan ASN")
     contact = config.setting("KONTAK_AKSES", "admin dasbor di instansi Anda")
     st.warning(
-        f"Anda masuk sebagai **{email or 'pengguna tanpa email terverifikasi'}**. {reason}\n\n"
+        f"Anda masuk sebagai **{fmt.teks_aman(email) if email else 'pengguna tanpa email terverifikasi'}**. "
+        f"{reason}\n\n"
         f"Untuk meminta akses, hubungi {contact} dan sebutkan email ini, peran yang Anda perlukan "
         "(eksekutif, kepala wilayah, perencana) dan wilayah atau instansi yang Anda bina.",
         icon=":material/lock_person:")
@@ -139,7 +137,8 @@ def sidebar(p: Pengguna) -> None:
     """Who is signed in, in the sidebar; the warning when login is switched off."""
     box = st.sidebar.container(border=True)
     if p.mode == "login":
-        box.markdown(f":material/account_circle: **{p.email}**  \n{p.peran.replace('_', ' ')} · {p.cakupan}")
+        box.markdown(f":material/account_circle: **{fmt.teks_aman(p.email)}**  \n{p.peran.replace('_', ' ')} · "
+                     f"{fmt.teks_aman(p.cakupan)}")
         box.button("Keluar", on_click=st.logout, icon=":material/logout:", key="keluar")
     elif p.mode == "demo":
         box.caption(":material/science: Mode demo tanpa login: semua fitur, sebagai perencana.")

@@ -6,9 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data_access.measures import MEASURES
+from data_access.measures import MEASURES, catalog
 
 from . import format as fmt
+
+
+SEL_KECIL = f"< {catalog.MIN_SEL}"
+TERSEMBUNYI = (f"Disembunyikan: angka ini menggambarkan kurang dari {catalog.MIN_SEL} orang (perlindungan data "
+               "pribadi; MIN_SEL_ORANG).")
 
 
 def teks(key: str, value) -> str:
@@ -51,10 +56,13 @@ def kartu(column, key: str, figures: pd.DataFrame, trend: pd.DataFrame | None = 
     m = MEASURES[key]
     row = figures.loc[key]
     color = {True: "normal", False: "inverse", None: "off"}[m.higher_is_better]
-    column.metric(label or m.label, teks(key, row["nilai"]) + suffix, selisih(key, row["perubahan"]), delta_color=color,
-                  border=True, help=bantuan(key),
-                  chart_data=None if trend is None else trend[key].dropna().tolist())
-    if caption:
+    hidden = bool(row.get("tersembunyi", False))
+    column.metric(label or m.label, "Disembunyikan" if hidden else teks(key, row["nilai"]) + suffix,
+                  None if hidden else selisih(key, row["perubahan"]), delta_color=color, border=True,
+                  help=bantuan(key), chart_data=None if trend is None or hidden else trend[key].dropna().tolist())
+    if hidden:
+        column.caption(TERSEMBUNYI)
+    elif caption:
         column.caption(caption)
 
 

@@ -20,6 +20,10 @@ JPM_CUKUP = f"{float(setting('JPM_CUKUP', str(rules.JPM_CUKUP))):g}".replace("."
 # and lists; fewer than MIN_STABIL marks a compared figure as unstable.
 MIN_PEGAWAI, MIN_RESPONDEN = 10, 30
 MIN_STABIL = int(setting("MIN_STABIL", "30"))
+# For roles that see aggregates only, no cell may describe fewer persons than this (small-cell
+# protection, measures/sql.py `protect`); respondents count as persons.
+MIN_SEL = int(_raw) if (_raw := (setting("MIN_SEL_ORANG", "10") or "").strip()).isdigit() and int(_raw) else 10
+# (a malformed MIN_SEL_ORANG keeps the default protection rather than stopping every page)
 
 FACTS: dict[str, Fact] = {fact.key: fact for fact in (
     Fact("pelatihan", "pelatihan_tahun"),
@@ -29,6 +33,22 @@ FACTS: dict[str, Fact] = {fact.key: fact for fact in (
 )}
 
 PNS, PPPK = "FILTER (WHERE jenis_asn = 'PNS')", "FILTER (WHERE jenis_asn = 'PPPK')"
+# Whom a count describes, when not itself (small-cell protection, `Measure.persons`): those reaching
+# 20 JP are PNS of the cell, those below standard pairs of the cell's assessed, and so on.
+N_PNS, N_PPPK = f"sum(jumlah_pegawai) {PNS}", f"sum(jumlah_pegawai) {PPPK}"
+N_BAWAH = f"sum(jumlah_pegawai - jumlah_capai_target) {PNS}"
+
+
+def _fewest(*counts: str) -> str:
+    """The smallest of the counts that are not 0: a figure describing several groups at once."""
+    return f"least({', '.join(f'coalesce(nullif({c}, 0), 1e18)' for c in counts)})"
+
+
+# ASN = PNS + PPPK: shown while one part is hidden, it would give that part away. The JP lacking
+# describes those below target, and as 0 every PNS of the cell.
+N_ASN, N_KURANG_JP = _fewest(N_PNS, N_PPPK), _fewest(N_PNS, N_BAWAH)
+N_DINILAI, N_KURANG = "sum(jumlah_dinilai)", "sum(jumlah_di_bawah_standar)"  # persons, or pairs
+N_RESPONDEN = "sum(jumlah_responden)"
 PP_20JP = "PP 11/2017 pasal 203 ayat (4), diubah dengan PP 17/2020"
 PPPK_BASIS = "PP 49/2018 tentang Manajemen PPPK"
 SKJ = "PermenPANRB 38/2017 tentang Standar Kompetensi Jabatan ASN"
@@ -56,7 +76,7 @@ def _share(key, label, fact, numerator, denominator, definition, formula, popula
 MEASURES: dict[str, Measure] = {m.key: m for m in (
     # --- training: the 20 JP right ---------------------------------------------------------------
     _count("asn", "ASN", "pelatihan", "sum(jumlah_pegawai)", "Jumlah ASN (PNS dan PPPK) pada tahun itu.",
-           YEAR, "UU 20/2023 tentang ASN"),
+           YEAR, "UU 20/2023 tentang ASN", persons=N_ASN),
     _count("pns", "PNS", "pelatihan", f"sum(jumlah_pegawai) {PNS}", "Jumlah PNS pada tahun itu.",
            YEAR + "; hanya PNS", "UU 20/2023 tentang ASN"),
     _count("pppk", "PPPK", "pelatihan", f"sum(jumlah_pegawai) {PPPK}", "Jumlah PPPK pada tahun itu.",
@@ -69,12 +89,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
            flow=True, min_size=MIN_PEGAWAI,
            target=f"setiap PNS ≥ {TARGET_JP} JP per tahun (TARGET_JP_PNS)"),
     _count("pns_capai", "PNS mencapai 20 JP", "pelatihan", f"sum(jumlah_capai_target) {PNS}",
-           "PNS yang JP setahunnya mencapai target.", YEAR + "; hanya PNS", PP_20JP, higher=True, flow=True,
+           "PNS yang JP setahunnya mencapai target.", YEAR + "; hanya PNS", PP_20JP, higher=True, flow=True, persons=N_PNS,
            numerator_sd=f"sum(jumlah_capai_target_sd) {PNS}"),
     _count("di_bawah_target", "PNS di bawah 20 JP", "pelatihan",
            f"sum(jumlah_pegawai - jumlah_capai_target) {PNS}", "PNS yang JP setahunnya belum mencapai target.",
            YEAR + "; hanya PNS", PP_20JP, higher=False, flow=True,
-           numerator_sd=f"sum(jumlah_pegawai_sd - jumlah_capai_target_sd) {PNS}"),
+           numerator_sd=f"sum(jumlah_pegawai_sd - jumlah_capai_target_sd) {PNS}", persons=N_PNS),
     Measure("jp_per_pns", "JP per PNS", "JP", 1, "Rata-rata jam pelajaran pengembangan kompetensi per PNS dalam "
             "setahun. Rata-rata 20 JP belum berarti setiap PNS mencapainya.", "jumlah JP semua PNS ÷ jumlah PNS",
             YEAR + "; hanya PNS; PNS tanpa kegiatan dihitung 0 JP", PP_20JP + "; jenis pengembangan menurut "
@@ -84,10 +104,10 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             min_size=MIN_PEGAWAI, target=f"≥ {TARGET_JP} JP"),
     Measure("kekurangan_jp", "JP yang kurang", "JP", 2, "Jam pelajaran yang masih kurang agar setiap PNS mencapai "
             "target.", "Σ max(0, target − JP setahun) atas semua PNS", YEAR + "; hanya PNS", PP_20JP,
-            fact="pelatihan", numerator=f"sum(jumlah_kekurangan_jp) {PNS}", target="0", higher_is_better=False,
+            fact="pelatihan", numerator=f"sum(jumlah_kekurangan_jp) {PNS}", size=N_BAWAH, persons=N_KURANG_JP, target="0", higher_is_better=False,
             flow=True),
     _count("pns_tanpa_pelatihan", "PNS tanpa pelatihan", "pelatihan", f"sum(jumlah_tanpa_pelatihan) {PNS}",
-           "PNS dengan 0 JP pada tahun itu.", YEAR + "; hanya PNS", PP_20JP, higher=False, flow=True),
+           "PNS dengan 0 JP pada tahun itu.", YEAR + "; hanya PNS", PP_20JP, higher=False, flow=True, persons=N_PNS),
     Measure("jp_per_pppk", "JP per PPPK", "JP", 1, "Rata-rata jam pelajaran PPPK; bukan bagian cakupan 20 JP.",
             "jumlah JP PPPK ÷ jumlah PPPK", YEAR + "; hanya PPPK", PPPK_BASIS, fact="pelatihan",
             numerator=f"sum(jumlah_jp) {PPPK}", denominator=f"sum(jumlah_pegawai) {PPPK}",
@@ -99,7 +119,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
            "pengembangan per tahun kontrak.", f"PPPK dengan JP > {MAX_JP_PPPK} ÷ semua PPPK", YEAR + "; hanya PPPK",
            PPPK_BASIS, higher_is_better=False, flow=True),
     _count("pppk_tanpa_pelatihan", "PPPK tanpa pelatihan", "pelatihan", f"sum(jumlah_tanpa_pelatihan) {PPPK}",
-           "PPPK dengan 0 JP pada tahun itu.", YEAR + "; hanya PPPK", PPPK_BASIS, higher=False, flow=True),
+           "PPPK dengan 0 JP pada tahun itu.", YEAR + "; hanya PPPK", PPPK_BASIS, higher=False, flow=True, persons=N_PPPK),
     _share("bagian_daring", "JP daring", "pelatihan", "sum(jumlah_jp_daring)", "sum(jumlah_jp)",
            "Bagian JP yang diberikan secara daring: cara menjangkau daerah tertinggal, terdepan, dan terluar (3T).",
            "JP kegiatan daring ÷ semua JP", YEAR + "; PNS dan PPPK, JP mereka", "Peraturan LAN 10/2018",
@@ -131,12 +151,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
            "standar) jatuh pada tahun terpilih.", "pegawai dinilai pada tahun itu ÷ pegawai dinilai", ASSESSED, SKJ,
            flow=True),
     _count("dinilai_1_tahun", "Dinilai ≤ 1 tahun", "kompetensi_pegawai", "sum(jumlah_dinilai_1_tahun)",
-           "Pegawai dinilai yang penilaian terakhirnya jatuh pada tahun terpilih.", ASSESSED, SKJ, flow=True),
+           "Pegawai dinilai yang penilaian terakhirnya jatuh pada tahun terpilih.", ASSESSED, SKJ, persons=N_DINILAI, flow=True),
     _count("dinilai_1_3_tahun", "Dinilai 1–3 tahun lalu", "kompetensi_pegawai", "sum(jumlah_dinilai_1_3_tahun)",
-           "Pegawai dinilai yang penilaian terakhirnya satu sampai tiga tahun sebelumnya.", ASSESSED, SKJ),
+           "Pegawai dinilai yang penilaian terakhirnya satu sampai tiga tahun sebelumnya.", ASSESSED, SKJ, persons=N_DINILAI),
     _count("dinilai_lebih_3_tahun", "Dinilai > 3 tahun lalu", "kompetensi_pegawai",
            "sum(jumlah_dinilai_lebih_3_tahun)", "Pegawai dinilai yang penilaian terakhirnya lebih dari tiga tahun "
-           "sebelumnya.", ASSESSED, SKJ),
+           "sebelumnya.", ASSESSED, SKJ, persons=N_DINILAI),
     _count("tanpa_standar", "Dinilai tanpa standar", "kompetensi_pegawai", "sum(jumlah_tanpa_standar)",
            "Pegawai dinilai yang jenjang jabatannya belum punya level standar untuk kompetensi yang dinilai: "
            "tidak ikut dihitung.", "pegawai pada tahun itu yang dinilai hanya atas kompetensi tanpa standar", SKJ,
@@ -155,14 +175,15 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
            "penilaian terakhir tiap pegawai per kompetensi sampai akhir tahun, yang punya standar", SKJ),
     _count("di_bawah_standar", "Di bawah standar", "kompetensi", "sum(jumlah_di_bawah_standar)",
            "Pasangan pegawai × kompetensi yang level terakhirnya di bawah standar jenjang jabatannya.",
-           "penilaian terakhir tiap pegawai per kompetensi sampai akhir tahun, yang punya standar", SKJ, higher=False),
+           "penilaian terakhir tiap pegawai per kompetensi sampai akhir tahun, yang punya standar", SKJ, higher=False,
+           persons=N_DINILAI),
     _share("bagian_di_bawah_standar", "Bagian di bawah standar", "kompetensi", "sum(jumlah_di_bawah_standar)",
            "sum(jumlah_dinilai)", "Bagian pasangan pegawai × kompetensi dinilai yang di bawah standar.",
            "di bawah standar ÷ dinilai", "pasangan pegawai × kompetensi dinilai yang punya standar", SKJ,
            higher_is_better=False),
     _count("kekurangan_level", "Jumlah kekurangan level", "kompetensi", "sum(jumlah_kekurangan_level)",
            "Jumlah level yang kurang dari standar, atas semua pasangan di bawah standar.",
-           "pasangan pegawai × kompetensi di bawah standar", SKJ, higher=False, unit="level"),
+           "pasangan pegawai × kompetensi di bawah standar", SKJ, higher=False, unit="level", persons=N_KURANG),
     Measure("rata_kekurangan", "Rata-rata kekurangan", "level", 2, "Rata-rata kekurangan level pada pasangan "
             "pegawai × kompetensi yang di bawah standar.", "Σ (standar − level) ÷ pasangan di bawah standar",
             "pasangan pegawai × kompetensi di bawah standar", SKJ, fact="kompetensi",
@@ -170,7 +191,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             size="sum(jumlah_di_bawah_standar)", higher_is_better=False),
     _count("sudah_dilatih", "Sudah dilatih sesudah penilaian", "kompetensi", "sum(jumlah_dilatih_setelah)",
            "Pasangan di bawah standar yang sudah mengikuti pelatihan untuk kompetensi itu sesudah penilaian dan "
-           "paling lambat akhir tahun.", "pasangan pegawai × kompetensi di bawah standar", SKJ, higher=True),
+           "paling lambat akhir tahun.", "pasangan pegawai × kompetensi di bawah standar", SKJ, higher=True, persons=N_KURANG),
     _share("bagian_dilatih", "Bagian sudah dilatih", "kompetensi", "sum(jumlah_dilatih_setelah)",
            "sum(jumlah_di_bawah_standar)", "Bagian pasangan di bawah standar yang sudah dilatih sesudah penilaian.",
            "sudah dilatih ÷ di bawah standar", "pasangan pegawai × kompetensi di bawah standar", SKJ),
@@ -184,6 +205,6 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     _count("responden", "Responden", "ikm", "sum(jumlah_responden)", "Jumlah responden survei kepuasan masyarakat.",
            "responden survei kepuasan unit layanan pada periode itu", SKM, higher=True),
     _count("unit_survei", "Unit disurvei", "ikm", "count(DISTINCT kode_unit)", "Unit layanan yang disurvei.",
-           "unit layanan dengan paling sedikit satu responden pada periode itu", SKM, unit="unit"),
+           "unit layanan dengan paling sedikit satu responden pada periode itu", SKM, unit="unit", persons=N_RESPONDEN),
 )}
 

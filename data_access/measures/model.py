@@ -54,8 +54,16 @@ class Measure:
     ratio_of: tuple[str, str] | None = None
     flow: bool = False  # accrues over the year (training, assessments of the year): see `comparable_part_year`
     min_size: int = 0  # per entity below this size the figure is not shown (None)
+    # The persons (or respondents, or employee x competency pairs) the figure describes, for
+    # small-cell protection (`persons_sql`); None: its size, else its denominator, else itself.
+    persons: str | None = None
     target: str = "–"
     higher_is_better: bool | None = True  # None: neither (a headcount)
+
+    @property
+    def persons_sql(self) -> str | None:
+        """The count of persons a cell of this figure describes (None for a derived figure)."""
+        return self.persons or self.size or self.denominator or (self.numerator if self.unit == "orang" else None)
 
     @property
     def is_share(self) -> bool:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 import cachetools
+import numpy as np
 import pandas as pd
 
 from .. import mart
 from ..filters import ALL, Filters, Scope
-from ..measures import FACTS, MEASURES, figures_sql
+from ..measures import FACTS, MEASURES, catalog, figures_sql
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,39 @@ def run(sel: Selection, sql: str, params: dict | None = None) -> pd.DataFrame:
 
 @cached(ttl=FIGURE_TTL, max_entries=4000)
 def figures(sel: Selection, keys: tuple[str, ...], **options) -> pd.DataFrame:
-    """Measures of the measure layer for the selection (see measures.figures_sql for options)."""
-    return run(sel, *figures_sql(keys, sel.filters, sel.scope, **options))
+    """Measures of the measure layer for the selection (see measures.figures_sql for options).
+    A count hidden by small-cell protection is NaN (its column float), never pd.NA, which
+    would raise wherever a page compares it."""
+    out = run(sel, *figures_sql(keys, sel.filters, sel.scope, **options))
+    for column in out.columns:
+        if pd.api.types.is_integer_dtype(out[column]) and out[column].hasnans:
+            out[column] = out[column].astype("float64")
+    return out
+
+
+def lindungi(sel: Selection, frame: pd.DataFrame, persons: str, values: list[str], by: list[str] | None = (),
+             parts: bool = True) -> pd.DataFrame:
+    """Small-cell protection for a table that is not a measure (a distribution, a breakdown),
+    as `figures_sql` does it for measures: for a scope that sees aggregates only, a row whose
+    `persons` is 1 to MIN_SEL-1 has `values` (and `persons`) hidden (NaN); if `parts`, where
+    that leaves one hidden row among the rows of one `by` group (parts of a total), the row
+    with the fewest persons among the rest that have any is hidden too."""
+    minimum = catalog.MIN_SEL
+    if sel.scope.lihat_orang or frame.empty or minimum <= 1:
+        return frame
+    frame = frame.copy()
+    count = frame[persons].astype("float64").to_numpy()
+    hidden = (count >= 1) & (count < minimum)
+    if parts:
+        groups = frame.groupby(list(by), dropna=False, sort=False).indices.values() if by else [np.arange(len(frame))]
+        for rows in groups:
+            rest = rows[~hidden[rows] & (count[rows] > 0)]
+            if hidden[rows].sum() == 1 and len(rest):
+                hidden[rest[np.argmin(count[rest])]] = True
+    columns = list(dict.fromkeys([*values, persons]))
+    frame[columns] = frame[columns].astype("float64")
+    frame.loc[hidden, columns] = float("nan")
+    return frame
 
 
 def cut_off(sel: Selection) -> date | None:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..filters import where
 from ..measures import attention_level
-from ._base import FIGURE_TTL, Selection, cached, figures, run
+from ._base import FIGURE_TTL, Selection, cached, figures, lindungi, run
 from .kepuasan import kecukupan_unit
 from .pelatihan import cakupan_nasional
 
@@ -77,7 +77,7 @@ def kompetensi_berulang(sel: Selection) -> pd.DataFrame:
     """For competencies assessed twice (the second assessment up to the selected year): how
     many, and the average change in level, with and without aimed training in between."""
     clause, params = where(sel.filters, sel.scope, year=False)
-    return run(sel, f"""
+    return lindungi(sel, run(sel, f"""
         SELECT dilatih, sum(jumlah)::BIGINT AS jumlah, sum(jumlah_perubahan) / sum(jumlah) AS rata_perubahan
         FROM penilaian_berulang WHERE {clause} AND tahun <= $tahun GROUP BY dilatih ORDER BY dilatih DESC""",
-               {**params, "tahun": sel.filters.tahun})
+               {**params, "tahun": sel.filters.tahun}), "jumlah", ["rata_perubahan"])

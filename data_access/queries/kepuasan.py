@@ -10,8 +10,8 @@ from .. import mart
 from .. import reference as ref
 from ..filters import where
 from ..rules import ikm_category, kecukupan_sampel, krejcie_morgan, round_half_up
-from ..measures import figures_sql
-from ._base import FIGURE_TTL, Selection, cached, figures, run
+from ..measures import catalog, figures_sql
+from ._base import FIGURE_TTL, Selection, cached, figures, lindungi, run
 
 PERIODE = {"tahun": None, "semester": "semester", "triwulan": "triwulan"}
 
@@ -73,7 +73,8 @@ def ikm_unsur(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None =
             nrr = r[f"jumlah_{u}"] / n if n else None
             rows.append({"jenis_layanan": r["jenis_layanan"], "unsur": u.upper(), "nama_unsur": nama,
                          "nrr": nrr, "konversi": None if nrr is None else nrr * 25, "responden": int(n or 0)})
-    return pd.DataFrame(rows, columns=["jenis_layanan", "unsur", "nama_unsur", "nrr", "konversi", "responden"])
+    out = pd.DataFrame(rows, columns=["jenis_layanan", "unsur", "nama_unsur", "nrr", "konversi", "responden"])
+    return lindungi(sel, out, "responden", ["nrr", "konversi"], by=["unsur"])
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
@@ -111,14 +112,16 @@ def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | N
     Every page that shows a unit's IKM marks it with this."""
     sql, params = figures_sql(("responden",), sel.filters, sel.scope, level="unit", years=(tahun,),
                               part=_bagian(jenis, ke), withhold=False)
-    units = run(sel, f"""SELECT f.kode, f.responden, v.jumlah_penerima FROM ({sql}) f
+    units = run(sel, f"""SELECT f.kode, f.responden::DOUBLE AS responden, v.jumlah_penerima FROM ({sql}) f
         LEFT JOIN volume_layanan v ON v.kode_unit = f.kode AND v.tahun = f.tahun""", params)
     share = _bagian_berjalan(sel, tahun, jenis, ke) / {"tahun": 1, "semester": 2, "triwulan": 4}[jenis]
     units["penerima_periode"] = units["jumlah_penerima"].map(
         lambda n: int(round_half_up(n * share, 0)) if pd.notna(n) else None).astype("Int64")
     units["sampel_minimum"] = units["penerima_periode"].map(
         lambda n: krejcie_morgan(int(n)) if pd.notna(n) else None).astype("Int64")
-    units["sampel"] = [kecukupan_sampel(r, None if pd.isna(m) else m)
+    # Hidden respondents (small-cell protection) get no verdict: beside the minimum it would
+    # narrow down the count it hides.
+    units["sampel"] = [None if pd.isna(r) else kecukupan_sampel(r, None if pd.isna(m) else m)
                        for r, m in zip(units["responden"], units["sampel_minimum"])]
     return units.drop(columns=["responden"])
 
@@ -134,17 +137,24 @@ def profil_responden(sel: Selection, tahun: int, jenis: str = "tahun", ke: int |
             SELECT '{dimension}' AS dimensi, {dimension} AS nilai, sum(jumlah_responden)::BIGINT AS jumlah
             FROM responden_sel WHERE {clause} AND tahun = $tahun{period}
             GROUP BY 2 ORDER BY 2""", {**params, **bound, "tahun": tahun}))
-    return pd.concat(frames, ignore_index=True)
+    return lindungi(sel, pd.concat(frames, ignore_index=True), "jumlah", ["jumlah"], by=["dimensi"])
 
 
 @cached(ttl=FIGURE_TTL, max_entries=500)
 def saran_terbaru(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None,
                   limit: int = 15) -> pd.DataFrame:
-    """The latest suggestions, newest first; the mart keeps no respondent identity."""
+    """The latest suggestions, newest first; the mart keeps no respondent identity. For a scope
+    that sees aggregates only, only from units with at least MIN_SEL respondents in the period
+    (a unit's only respondent and the day would point at a person)."""
     clause, params = where(sel.filters, sel.scope, year=False, person=False, alias="s")
     period, bound = _periode(jenis, ke, alias="s.")
+    enough = ""
+    if not sel.scope.lihat_orang and catalog.MIN_SEL > 1:
+        in_period, _ = _periode(jenis, ke)
+        enough = (f" AND s.kode_unit IN (SELECT kode_unit FROM ikm_sel WHERE tahun = $tahun{in_period} "
+                  f"GROUP BY kode_unit HAVING sum(jumlah_responden) >= {int(catalog.MIN_SEL)})")
     return run(sel, f"""
         SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
         FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit
-        WHERE {clause} AND s.tahun = $tahun{period}
+        WHERE {clause} AND s.tahun = $tahun{period}{enough}
         ORDER BY s.tanggal DESC, u.nama LIMIT {int(limit)}""", {**params, **bound, "tahun": tahun})

@@ -8,7 +8,7 @@ from .. import mart
 from .. import reference as ref
 from ..filters import where
 from ..measures import level_below, table_for
-from ._base import FIGURE_TTL, Selection, cached, figures, run
+from ._base import FIGURE_TTL, Selection, cached, figures, lindungi, run
 
 KARTU = ("cakupan", "pns", "di_bawah_target", "kekurangan_jp", "pns_tanpa_pelatihan", "jp_per_pns",
          "pppk", "jp_per_pppk", "pppk_lebih_batas", "pppk_tanpa_pelatihan")
@@ -20,7 +20,7 @@ def distribusi_jp(sel: Selection) -> pd.DataFrame:
     (1-4, 5-9, ...; a bin holds JP from its lower edge up to, not including, the next),
     60 JP and more together. Columns dari, sampai (the bin's edges), jumlah."""
     clause, params = where(sel.filters, sel.scope)
-    return run(sel, f"""
+    return lindungi(sel, run(sel, f"""
         WITH bins AS (
             SELECT CASE WHEN jp = 0 THEN 0 WHEN jp < 5 THEN 1 WHEN jp >= 60 THEN 60
                         ELSE floor(jp / 5) * 5 END AS dari
@@ -29,16 +29,17 @@ def distribusi_jp(sel: Selection) -> pd.DataFrame:
         SELECT dari::INTEGER AS dari,
                (CASE WHEN dari = 0 THEN 1 WHEN dari = 1 THEN 5 ELSE dari + 5 END)::INTEGER AS sampai,
                count(*)::BIGINT AS jumlah
-        FROM bins GROUP BY dari ORDER BY dari""", params)
+        FROM bins GROUP BY dari ORDER BY dari""", params), "jumlah", ["jumlah"])
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def kemajuan_bulanan(sel: Selection, sampai_bulan: int = 12) -> pd.DataFrame:
     """Cumulative JP per PNS at the end of each month, for the selected year (up to
-    `sampai_bulan`, the last month with data) and the year before (all twelve months)."""
+    `sampai_bulan`, the last month with data) and the year before (all twelve months), over
+    `pns` PNS."""
     clause, params = where(sel.filters, sel.scope, year=False)
     year = sel.filters.tahun
-    return run(sel, f"""
+    return lindungi(sel, run(sel, f"""
         WITH pns AS (SELECT tahun, sum(jumlah_pegawai) AS n FROM {table_for('pelatihan', sel.filters, False)}
                      WHERE jenis_asn = 'PNS' AND {clause} AND tahun IN ($tahun, $tahun_lalu) GROUP BY tahun),
              jp AS (SELECT tahun, bulan, sum(jumlah_jp) AS jp
@@ -48,9 +49,10 @@ def kemajuan_bulanan(sel: Selection, sampai_bulan: int = 12) -> pd.DataFrame:
                       FROM pns CROSS JOIN range(1, 13) m
                       WHERE pns.tahun < $tahun OR m.range <= $sampai_bulan)
         SELECT g.tahun, g.bulan,
-               sum(coalesce(jp.jp, 0)) OVER (PARTITION BY g.tahun ORDER BY g.bulan) / g.n AS jp_per_pns
+               sum(coalesce(jp.jp, 0)) OVER (PARTITION BY g.tahun ORDER BY g.bulan) / g.n AS jp_per_pns, g.n AS pns
         FROM grid g LEFT JOIN jp USING (tahun, bulan) ORDER BY g.tahun, g.bulan""",
-               {**params, "tahun": year, "tahun_lalu": year - 1, "sampai_bulan": sampai_bulan})
+               {**params, "tahun": year, "tahun_lalu": year - 1, "sampai_bulan": sampai_bulan}),
+                    "pns", ["jp_per_pns"], parts=False)
 
 
 def target_jp(sel: Selection) -> float:
@@ -99,7 +101,7 @@ def cakupan_rincian(sel: Selection) -> pd.DataFrame:
     frames = []
     for dimension in RINCIAN:
         part = figures(sel, ("pns", "pns_capai", "cakupan"), group=(dimension,))
-        part = part[part["pns"] > 0].rename(columns={dimension: "nilai"}).assign(dimensi=dimension)
+        part = part[part["pns"].ne(0).fillna(True)].rename(columns={dimension: "nilai"}).assign(dimensi=dimension)
         frames.append(part.sort_values("nilai", key=lambda s: s.map(_ORDER)))
     return pd.concat(frames, ignore_index=True)[["dimensi", "nilai", "pns", "pns_capai", "cakupan"]]
 
@@ -107,6 +109,11 @@ def cakupan_rincian(sel: Selection) -> pd.DataFrame:
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def cara_pengembangan(sel: Selection) -> pd.DataFrame:
     """JP, activities and participants per route (jalur), kind (jenis) and mode (moda)."""
+    return lindungi(sel, _cara(sel), "peserta", ["jp", "kegiatan"], by=["moda"])  # parts of each mode's JP
+
+
+@cached(ttl=FIGURE_TTL, max_entries=2000)
+def _cara(sel: Selection) -> pd.DataFrame:
     clause, params = where(sel.filters, sel.scope)
     table = "pelatihan_jenis" if sel.filters.kode_unit else "pelatihan_jenis_wilayah"
     return run(sel, f"""
@@ -118,8 +125,8 @@ def cara_pengembangan(sel: Selection) -> pd.DataFrame:
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def bagian_moda(sel: Selection) -> pd.DataFrame:
     """Share of all JP per delivery mode (tatap muka, daring, campuran): moda, jp, bagian."""
-    delivery = cara_pengembangan(sel).groupby("moda", as_index=False)["jp"].sum()
-    return delivery.assign(bagian=delivery["jp"] / delivery["jp"].sum())
+    delivery = _cara(sel).groupby("moda", as_index=False)[["jp", "peserta"]].sum()
+    return lindungi(sel, delivery.assign(bagian=delivery["jp"] / delivery["jp"].sum()), "peserta", ["jp", "bagian"])
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
@@ -132,7 +139,7 @@ def daring_per_3t(sel: Selection) -> pd.DataFrame:
 @cached(ttl=FIGURE_TTL, max_entries=2000)
 def unit_cakupan_terendah(sel: Selection) -> pd.DataFrame:
     """Every unit in the selection with its PNS, those below 20 JP and the JP they lack,
-    lowest coverage first: the planner's list."""
+    lowest coverage first: the planner's list (units hidden by small-cell protection last)."""
     units = figures(sel, ("pns", "di_bawah_target", "cakupan", "kekurangan_jp"), level="unit")
-    return units[units["pns"] > 0].sort_values(["cakupan", "kekurangan_jp", "nama"], ascending=[True, False, True],
+    return units[units["pns"].ne(0).fillna(True)].sort_values(["cakupan", "kekurangan_jp", "nama"], ascending=[True, False, True],
                              na_position="last", ignore_index=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import rules
-from ..measures import MEASURES, attention_level
+from ..measures import MEASURES, attention_level, catalog
 from ._base import FIGURE_TTL, Selection, cached, change, comparable, cut_off, figures
 from .kepuasan import kecukupan_unit
 
@@ -20,19 +20,29 @@ def headline(sel: Selection, keys: tuple[str, ...]) -> pd.DataFrame:
     JP, IKM) are compared with the same months of the year before (`queries.cut_off`); stocks
     (headcounts, competency as at year end) with the year before as it ended; a flow without a
     same-months figure gets no comparison while the year runs. `n` is the size
-    the figure rests on."""
+    the figure rests on; `tersembunyi`: hidden by small-cell protection (measures/sql.py)."""
     year = sel.filters.tahun
     now = figures(sel, keys, years=(year,))
     before = figures(sel, keys, years=(year - 1,), same_period=cut_off(sel) is not None)
+    protected = not sel.scope.lihat_orang and catalog.MIN_SEL > 1
     rows = []
     for key in keys:
         m = MEASURES[key]
-        value = now[key].iloc[0] if len(now) else None
-        previous = before[key].iloc[0] if len(before) and comparable(sel, key) else None
+        value = _value(now, key) if len(now) or m.unit not in ("orang", "unit") else 0  # no rows: none counted
+        previous = _value(before, key) if comparable(sel, key) else None
+        n = _value(now, f"n_{key}")
         rows.append({"ukuran": key, "nilai": value, "sebelum": previous,
-                     "perubahan": change(m.unit, value, previous),
-                     "n": now[f"n_{key}"].iloc[0] if len(now) and f"n_{key}" in now else None})
+                     "perubahan": change(m.unit, value, previous), "n": n,
+                     # protected, a figure is None only when hidden (counts are 0, sizes too)
+                     "tersembunyi": bool(protected and len(now) and value is None
+                                         and (n is None or f"n_{key}" not in now))})
     return pd.DataFrame(rows).set_index("ukuran")
+
+
+def _value(frame: pd.DataFrame, column: str):
+    """The first row's value, None where there is none (no row, no column, missing or hidden)."""
+    value = frame[column].iloc[0] if len(frame) and column in frame else None
+    return None if value is None or pd.isna(value) else value
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)

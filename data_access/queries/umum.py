@@ -69,10 +69,13 @@ def _filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
 
 
 @cached(ttl=FIGURE_TTL, max_entries=2000)
-def jumlah_asn(sel: Selection) -> int:
-    """Employees on the payroll in the selected year under the filters (PNS and PPPK)."""
+def jumlah_asn(sel: Selection) -> int | None:
+    """Employees on the payroll in the selected year under the filters (PNS and PPPK); None
+    when small-cell protection hides the count."""
     rows = figures(sel, ("asn",))
-    return int(rows["asn"].iloc[0]) if len(rows) else 0
+    if not len(rows):
+        return 0
+    return None if pd.isna(rows["asn"].iloc[0]) else int(rows["asn"].iloc[0])
 
 
 @cached(ttl=OPTIONS_TTL, max_entries=1000)
