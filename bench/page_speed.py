@@ -305,12 +305,17 @@ def main() -> None:
     parser.add_argument("--concurrent-runs", type=int, default=10, help="reruns per concurrent session and pass")
     parser.add_argument("--no-raw", dest="raw", action="store_false", help="skip the raw-source queries")
     parser.add_argument("--out", default=str(REPO / "bench" / "out" / "page_speed.json"))
+    parser.add_argument("--eksekutif", action="store_true",
+                        help="as an executive (aggregates only, small cells protected) instead of the demo's planner")
     args = parser.parse_args()
 
     folder = Path(args.dir)
     os.environ.update(DATA_DIR=str(folder), AKSES_PATH=str(folder / "akses.sqlite"))
     for name in ("DATABASE_URL", "MART_PATH", "AUTH_DISABLED"):
         os.environ.pop(name, None)
+    if args.eksekutif:  # the same data as a configured source without login: an executive's view
+        os.environ.update(DATABASE_URL=f"sqlite:///{folder / 'sumber.sqlite'}", MART_PATH=str(folder / "mart.duckdb"),
+                          AUTH_DISABLED="1")
     if not (folder / "mart.duckdb").exists():
         from data_access import db, demo, refresh
         print(f"Membuat data demo {args.pegawai:,} pegawai di {folder}…", file=sys.stderr, flush=True)

@@ -179,7 +179,7 @@ def cmd_ekspor(args, settings) -> int:
             raise _Tolak("sebutkan berkas tujuan dengan --keluar BERKAS (atau --keluar - untuk stdout).")
         ds = datasets[args.dataset]
         filters, labels = ekspor.pilih_filter(info, scope, {spec.key: getattr(args, spec.key) for spec in SPECS})
-        notes = ekspor.keterangan(ds.judul, info, filters.tahun, labels, cakupan) if style == "xlsx" else []
+        notes = ekspor.keterangan(ds.judul, info, filters.tahun, labels, cakupan)
         rows, data = ekspor.berkas(Selection(info.path, info.version, scope, filters), ds, style, notes)
     except (_Tolak, ekspor.FilterTidakDikenal, ekspor.TerlaluBesar, PermissionError) as exc:
         print(f"Gagal: {exc}", file=sys.stderr)

@@ -570,13 +570,10 @@ def ke_persen(frame: pd.DataFrame, percent, presisi: dict[str, int] | None) -> t
 # --- one route for the dashboard's buttons and the command line ----------------------------------
 
 log = logging.getLogger("dasbor.unduh")
-_BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")  # as ui/format
-
-
 def _tanggal(value: date | datetime | str) -> str:
     """27 Nov 2026 (ui/format.tanggal; data_access does not import the UI)."""
     value = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{value.day} {_BULAN[value.month - 1]} {value.year}"
+    return f"{value.day} {rules.BULAN_SINGKAT[value.month - 1]} {value.year}"
 
 
 def keterangan(what: str, info: mart.MartInfo, tahun: int, labels, cakupan: str) -> list[tuple[str, str]]:

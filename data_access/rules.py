@@ -11,6 +11,11 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+# Indonesian month names: the screen (ui/format) and the files' Keterangan (ekspor) write dates alike.
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
 TARGET_JP_PNS = 20  # PP 11/2017 art. 203(4) as amended by PP 17/2020: JP per PNS per year
 MAX_JP_PPPK = 24  # PPPK: at most 24 JP per contract year
 JPM_OPTIMAL = 90.0  # assessment-practice convention, configurable

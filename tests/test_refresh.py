@@ -304,17 +304,20 @@ def test_same_period_flag_on_satisfaction_cells(sd_mart):
 
 
 def test_same_period_of_29_february(tmp_path):
-    files = _sd_files("2028-02-29", [("2024-02-29", "4"), ("2024-03-01", "1"), ("2027-02-28", "6"),
-                                     ("2027-03-01", "2")], ["2027-02-28", "2027-03-01"])
+    # The data end on the last 29 February that has passed (a later date would not count as data).
+    files = _sd_files("2024-02-29", [("2020-02-29", "4"), ("2020-03-01", "1"), ("2023-02-28", "6"),
+                                     ("2023-03-01", "2")], ["2023-02-28", "2023-03-01"])
+    for table in ("riwayat_pelatihan", "penilaian_kompetensi", "survei_kepuasan"):  # only the rows above
+        files[table] = [files[table][0], *files[table][len(good_files()[table]):]]
     path, _ = imported_mart(tmp_path, files)
     assert dict(_mart(path, "SELECT kunci, nilai FROM meta").values.tolist())["batas_sd"] == "02-29"
     person = _mart(path, f"""SELECT tahun, jp, jp_sd FROM pegawai_tahun WHERE nip = '{NIP_SD}'
-        AND tahun IN (2024, 2027) ORDER BY tahun""")
-    # Up to (2, 29): in 2024 the 29th itself, in 2027 up to 28 February.
-    assert person.values.tolist() == [[2024, 5, 4], [2027, 8, 6]]
+        AND tahun IN (2020, 2023) ORDER BY tahun""")
+    # Up to (2, 29): in 2020 the 29th itself, in 2023 up to 28 February.
+    assert person.values.tolist() == [[2020, 5, 4], [2023, 8, 6]]
     flags = _mart(path, """SELECT tahun, sd_data_per, sum(jumlah_responden)::INTEGER FROM ikm_sel
         GROUP BY ALL ORDER BY ALL""")
-    assert flags.values.tolist() == [[2025, False, 1], [2027, False, 1], [2027, True, 1], [2028, True, 1]]
+    assert flags.values.tolist() == [[2023, False, 1], [2023, True, 1], [2024, True, 1]]
 
 
 def test_without_dated_rows_the_cut_off_is_the_year_end(tmp_path):

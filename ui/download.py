@@ -55,7 +55,7 @@ def keterangan(what: str, k: Konteks) -> list[tuple[str, str]]:
 
 def _file(style: str, what: str, frames: Callable[[], list], k: Konteks, presisi: dict | None = None) -> bytes:
     """The file's bytes; `presisi` gives each float column its decimals (others get 2)."""
-    return ekspor.tulis(style, what, frames(), keterangan(what, k) if style == "xlsx" else [], presisi)
+    return ekspor.tulis(style, what, frames(), keterangan(what, k), presisi)
 
 
 def buttons(what: str, rows: Callable[[], pd.DataFrame], k: Konteks, key: str, percent: tuple | list = (),
@@ -89,7 +89,7 @@ def dataset_buttons(ds: ekspor.Dataset, k: Konteks, rows: int, key: str = "unduh
 
 
 def _dataset_file(style: str, ds: ekspor.Dataset, k: Konteks) -> bytes:
-    n, data = ekspor.berkas(k.sel, ds, style, keterangan(ds.judul, k) if style == "xlsx" else [])
+    n, data = ekspor.berkas(k.sel, ds, style, keterangan(ds.judul, k))
     if ds.orang:
         audit(k, ds.kunci, n)
     return data

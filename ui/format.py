@@ -18,9 +18,7 @@ import pandas as pd
 
 from data_access import rules
 
-BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember"]
-BULAN_SINGKAT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+BULAN, BULAN_SINGKAT = list(rules.BULAN), list(rules.BULAN_SINGKAT)
 KOSONG = "–"
 
 
