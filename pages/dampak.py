@@ -75,6 +75,7 @@ else:
     repeat["kelompok"] = repeat["dilatih"].map({True: "Dilatih di antara dua penilaian",
                                                 False: "Tidak dilatih di antara dua penilaian"})
     charts.show(charts.group_bars(repeat, "kelompok", "rata_perubahan", "Rata-rata perubahan level", "+,.2f"))
+    frame.hidden_note(repeat)
     st.caption("Perubahan level antara dua penilaian berturut-turut atas kompetensi yang sama (standar jabatan "
                "sama, jadi sama dengan perubahan gap); 'dilatih' = ada pelatihan yang menyasar kompetensi itu "
                "selesai di antara keduanya.")

@@ -39,6 +39,8 @@ cols[1].metric("Mutu pelayanan", f"{mutu} · {kinerja}", border=True,
                help=f"Mutu {rules.mutu_teks()}.")
 cols[2].metric("Responden", fmt.angka(now["responden"]), border=True, help=ukuran.bantuan("responden"))
 cols[3].metric("Unit disurvei", fmt.angka(now["unit_survei"]), border=True, help=ukuran.bantuan("unit_survei"))
+if fmt.missing(now["responden"]):
+    st.caption(ukuran.TERSEMBUNYI)
 if change:
     st.caption(f"Perubahan dibanding {label_before}{' pada bulan yang sama' if same else ''} "
                f"(IKM {ukuran.teks('ikm', previous['ikm'])}).")
@@ -67,6 +69,7 @@ frame.chart_and_table(charts.unsur_bars(overall), overall[["unsur", "nama_unsur"
              "responden": "Menjawab"}), "Nilai unsur pelayanan", precision={"NRR (1–4)": 2, "Konversi (×25)": 2})
 st.markdown("**Nilai rata-rata unsur per jenis layanan**")
 charts.show(charts.unsur_heatmap(elements[elements["jenis_layanan"].notna()]))
+frame.hidden_note(elements)
 
 st.subheader("Unit pelayanan")
 units = queries.ikm_per_unit(k.sel, year, jenis, ke)
@@ -97,6 +100,7 @@ for col, (dimension, label) in zip(grid, {"jenis_kelamin": "Jenis kelamin", "kel
         part = profile[profile["dimensi"] == dimension].replace({"nilai": {"L": "Laki-laki", "P": "Perempuan"}})
         charts.show(charts.count_bars(part.sort_values("nilai", key=lambda c: c.map(PROFILE_ORDER).fillna(99)),
                                       "nilai", "Responden"))
+frame.hidden_note(profile)
 
 st.subheader("Saran terbaru")
 suggestions = queries.saran_terbaru(k.sel, year, jenis, ke)

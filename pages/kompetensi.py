@@ -51,10 +51,14 @@ else:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Per jenjang jabatan")
-    charts.show(charts.gap_bars(queries.gap_per_jenjang(k.sel), "jenjang_jabatan"))
+    per_level = queries.gap_per_jenjang(k.sel)
+    charts.show(charts.gap_bars(per_level, "jenjang_jabatan"))
+    frame.hidden_note(per_level)
 with right:
     st.subheader("Tren per kompetensi")
-    charts.show(charts.gap_heatmap(queries.gap_tren(k.sel), "nama_kompetensi", "tahun"))
+    per_year = queries.gap_tren(k.sel)
+    charts.show(charts.gap_heatmap(per_year, "nama_kompetensi", "tahun"))
+    frame.hidden_note(per_year)
 
 st.subheader("Kebutuhan pengembangan kompetensi")
 needs = queries.kebutuhan_pengembangan(k.sel)

@@ -80,9 +80,11 @@ else:
             "peserta": "Peserta"}), "Cara pengembangan", precision={"JP": 2})
     with right:
         st.markdown("**Bagian JP menurut moda**")
-        charts.show(charts.share_bars(queries.bagian_moda(k.sel), "moda", "bagian", "Bagian JP"))
+        modes, online = queries.bagian_moda(k.sel), queries.daring_per_3t(k.sel)
+        charts.show(charts.share_bars(modes, "moda", "bagian", "Bagian JP"))
         st.markdown("**Bagian JP daring: daerah 3T dan lainnya**")
-        charts.show(charts.share_bars(queries.daring_per_3t(k.sel), "wilayah", "bagian_daring", "JP daring"))
+        charts.show(charts.share_bars(online, "wilayah", "bagian_daring", "JP daring"))
+        frame.hidden_note(modes, online)
         st.caption(ukuran.MEASURES["bagian_daring"].definition)
 
 st.subheader("PPPK")

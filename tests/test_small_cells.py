@@ -202,3 +202,12 @@ def test_suggestions_for_an_executive_come_from_units_with_enough_respondents(cr
     small = set(per_unit[per_unit < 10].index)
     assert not set(executive["unit_kerja"]) & set(source_table(url, "unit_kerja").set_index("kode").loc[
         sorted(small), "nama"])
+
+
+def test_the_satisfaction_page_says_why_its_figures_are_hidden(as_executive):
+    at = new_app({"tahun": "2025", "instansi": "UJI"})  # the agency's only respondents: three, in UJI.1
+    at.switch_page("pages/kepuasan.py").run()
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Responden"] == "–" and cards["IKM 2025"] == "–"
+    assert any("kurang dari 10 orang" in c.value for c in at.caption)

@@ -374,10 +374,11 @@ def chart_and_table(chart, df, what: str, percent: tuple | list = (), precision:
             hidden_note(df)
 
 
-def hidden_note(df) -> None:
-    """Under a table or chart with missing cells, for a role that sees aggregates only: why a
-    cell may be empty (small-cell protection, measures/sql.py)."""
-    if ukuran.catalog.MIN_SEL > 1 and df.isna().to_numpy().any() and not context().scope.lihat_orang:
+def hidden_note(*frames) -> None:
+    """Under a table or chart (or a group of them) with missing cells, for a role that sees
+    aggregates only: why a cell may be empty (small-cell protection, measures/sql.py)."""
+    if (ukuran.catalog.MIN_SEL > 1 and any(df.isna().to_numpy().any() for df in frames)
+            and not context().scope.lihat_orang):
         st.caption(f"“{fmt.KOSONG}”: tidak ada data, atau disembunyikan karena menggambarkan kurang dari "
                    f"{ukuran.catalog.MIN_SEL} orang (perlindungan data pribadi).")
 
