@@ -48,8 +48,8 @@ with map_area:
                 key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
     st.caption("Klik provinsi untuk memfilter seluruh dasbor ke provinsi itu. Warna dari nilai terendah "
                "(kuning) ke tertinggi (ungu tua) di antara provinsi; abu-abu: tidak ada data"
-               + ("" if k.scope.lihat_orang else f", atau disembunyikan karena kurang dari {ukuran.catalog.MIN_SEL} "
-                  "orang (perlindungan data pribadi)") + ".")
+               + ("" if ukuran.catalog.min_sel(k.scope) is None else f", atau disembunyikan karena kurang dari "
+                  f"{ukuran.catalog.MIN_SEL} orang (perlindungan data pribadi)") + ".")
     map_table = st.expander("Tabel peta", key="tabel_peta", on_change="rerun")  # built only when opened
     if map_table.open:
         labels, shares, precision = ukuran.kolom(("cakupan", "ikm", "memenuhi_standar"))

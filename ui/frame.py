@@ -17,6 +17,7 @@ import streamlit as st
 
 from data_access import config, db, mart, queries, rules
 from data_access.filters import SPECS, Filters, FilterSpec, Scope
+from data_access.measures import catalog
 from data_access.queries import Selection
 
 from . import charts, download, ukuran
@@ -377,10 +378,9 @@ def chart_and_table(chart, df, what: str, percent: tuple | list = (), precision:
 def hidden_note(*frames) -> None:
     """Under a table or chart (or a group of them) with missing cells, for a role that sees
     aggregates only: why a cell may be empty (small-cell protection, measures/sql.py)."""
-    if (ukuran.catalog.MIN_SEL > 1 and any(df.isna().to_numpy().any() for df in frames)
-            and not context().scope.lihat_orang):
+    if any(df.isna().to_numpy().any() for df in frames) and catalog.min_sel(context().scope) is not None:
         st.caption(f"“{fmt.KOSONG}”: tidak ada data, atau disembunyikan karena menggambarkan kurang dari "
-                   f"{ukuran.catalog.MIN_SEL} orang (perlindungan data pribadi).")
+                   f"{catalog.MIN_SEL} orang (perlindungan data pribadi).")
 
 
 def comparison_note(k: Konteks) -> bool:

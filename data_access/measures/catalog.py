@@ -25,6 +25,13 @@ MIN_STABIL = int(setting("MIN_STABIL", "30"))
 MIN_SEL = int(_raw) if (_raw := (setting("MIN_SEL_ORANG", "10") or "").strip()).isdigit() and int(_raw) else 10
 # (a malformed MIN_SEL_ORANG keeps the default protection rather than stopping every page)
 
+
+def min_sel(scope) -> int | None:
+    """The fewest persons a shown cell may describe for `scope` (small-cell protection), None for a
+    scope that may see the people themselves, or with MIN_SEL_ORANG 1: the one test of whether
+    a figure, a table, a list of suggestions or a note is protected."""
+    return MIN_SEL if not scope.lihat_orang and MIN_SEL > 1 else None
+
 FACTS: dict[str, Fact] = {fact.key: fact for fact in (
     Fact("pelatihan", "pelatihan_tahun"),
     Fact("kompetensi_pegawai", "kompetensi_pegawai_sel"),

@@ -41,8 +41,7 @@ def table_for(fact_key: str, filters: Filters, unit: bool) -> str:
 
 def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nasional", group: tuple = (),
                 years: str | tuple = "filter", codes: tuple | None = None, same_period: bool = False,
-                withhold: bool | None = None, part: tuple[str, int] | None = None,
-                protect: int | None = -1) -> tuple[str, dict]:
+                withhold: bool | None = None, part: tuple[str, int] | None = None) -> tuple[str, dict]:
     """(sql, params) giving one row per year, entity (`kode`, `nama`, `jenis` and, for units,
     `kode_instansi`, `instansi`, `jenis_layanan`, unless the level is the nation) and `group`
     value, with a column per measure and `n_<key>` for each measure's size.
@@ -51,15 +50,13 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
     of each year up to the mart's cut-off (flows; stocks stay as at year end). withhold: per
     entity, figures below their measure's minimum size are None (default: for every level
     below the nation). part: a part of the year, ("semester", 1) or ("triwulan", 3), for the
-    facts that have those columns (the survey). protect: the fewest persons a shown cell may
-    describe (default MIN_SEL for a scope that sees aggregates only, None for one that may see
-    people); a hidden figure and its `n_` are None.
+    facts that have those columns (the survey). For a scope that sees aggregates only, small
+    cells are hidden (`catalog.min_sel`): a hidden figure and its `n_` are None.
     """
     lv = LEVELS[level]
     measures = expand(keys, grouped=bool(group))
     withhold = lv.column is not None if withhold is None else withhold
-    if protect == -1:
-        protect = None if scope.lihat_orang else catalog.MIN_SEL
+    protect = catalog.min_sel(scope)
     unit = lv.column == "kode_unit" or "kode_unit" in group
     keys_sql = ["tahun", "kode", *group]
     params: dict = {}

@@ -99,8 +99,8 @@ def lindungi(sel: Selection, frame: pd.DataFrame, persons: str, values: list[str
     `persons` is 1 to MIN_SEL-1 has `values` (and `persons`) hidden (NaN); if `parts`, where
     that leaves one hidden row among the rows of one `by` group (parts of a total), the row
     with the fewest persons among the rest that have any is hidden too."""
-    minimum = catalog.MIN_SEL
-    if sel.scope.lihat_orang or frame.empty or minimum <= 1:
+    minimum = catalog.min_sel(sel.scope)
+    if minimum is None or frame.empty:
         return frame
     frame = frame.copy()
     count = frame[persons].astype("float64").to_numpy()

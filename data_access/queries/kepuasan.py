@@ -149,10 +149,10 @@ def saran_terbaru(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | No
     clause, params = where(sel.filters, sel.scope, year=False, person=False, alias="s")
     period, bound = _periode(jenis, ke, alias="s.")
     enough = ""
-    if not sel.scope.lihat_orang and catalog.MIN_SEL > 1:
+    if (minimum := catalog.min_sel(sel.scope)) is not None:
         in_period, _ = _periode(jenis, ke)
         enough = (f" AND s.kode_unit IN (SELECT kode_unit FROM ikm_sel WHERE tahun = $tahun{in_period} "
-                  f"GROUP BY kode_unit HAVING sum(jumlah_responden) >= {int(catalog.MIN_SEL)})")
+                  f"GROUP BY kode_unit HAVING sum(jumlah_responden) >= {int(minimum)})")
     return run(sel, f"""
         SELECT s.tanggal, u.nama AS unit_kerja, s.jenis_layanan, s.saran
         FROM saran s JOIN unit_kerja u ON u.kode = s.kode_unit

@@ -24,7 +24,7 @@ def headline(sel: Selection, keys: tuple[str, ...]) -> pd.DataFrame:
     year = sel.filters.tahun
     now = figures(sel, keys, years=(year,))
     before = figures(sel, keys, years=(year - 1,), same_period=cut_off(sel) is not None)
-    protected = not sel.scope.lihat_orang and catalog.MIN_SEL > 1
+    protected = catalog.min_sel(sel.scope) is not None
     rows = []
     for key in keys:
         m = MEASURES[key]
