@@ -187,7 +187,8 @@ def test_an_executive_sees_why_a_figure_is_hidden(as_executive):
     cards = {m.label: m.value for m in at.metric}
     assert cards["Cakupan 20 JP"] == "Disembunyikan" and cards["PNS di bawah 20 JP"] == "Disembunyikan"
     assert any("kurang dari 10 orang" in c.value for c in at.caption)
-    assert any("< 10" in m.value and "ASN dalam pilihan ini" in m.value for m in at.markdown)
+    # Three PNS (and no PPPK): the count is hidden, and the header does not claim a number.
+    assert any("jumlah ASN dalam pilihan ini **disembunyikan**" in m.value for m in at.markdown)
 
 
 def test_suggestions_for_an_executive_come_from_units_with_enough_respondents(crafted):
@@ -211,3 +212,16 @@ def test_the_satisfaction_page_says_why_its_figures_are_hidden(as_executive):
     cards = {m.label: m.value for m in at.metric}
     assert cards["Responden"] == "–" and cards["IKM 2025"] == "–"
     assert any("kurang dari 10 orang" in c.value for c in at.caption)
+
+
+def test_asn_is_hidden_while_its_pns_or_pppk_are(crafted):
+    """ASN = PNS + PPPK: shown beside one visible part it would give the hidden part away."""
+    _, path, version = crafted
+    rows = queries.figures(Selection(path, version, EKSEKUTIF, Filters(tahun=2025)), ("asn", "pns", "pppk"),
+                           level="kabkota", withhold=False)
+    planner = queries.figures(Selection(path, version, PERENCANA, Filters(tahun=2025)), ("asn", "pns", "pppk"),
+                              level="kabkota", withhold=False).set_index("kode")
+    one_part = rows[rows["pns"].isna() != rows["pppk"].isna()]
+    assert len(one_part) and one_part["asn"].isna().all()
+    shown = rows.dropna(subset=["asn"]).set_index("kode")
+    assert len(shown) and (planner.loc[shown.index, ["pns", "pppk"]].replace(0, 99) >= 10).all().all()

@@ -237,8 +237,10 @@ def page_header(title: str, description: str | None = None) -> Konteks:
     scope = (" · ".join(f"{label}: **{fmt.teks_aman(value)}**" for label, value in k.labels)
              or f"{everything}, semua ASN")
     count = queries.jumlah_asn(k.sel)
-    st.markdown(f":material/filter_alt: Tahun **{k.filters.tahun}** · {scope} · "
-                f"**{fmt.angka(count) if count is not None else ukuran.SEL_KECIL}** ASN dalam pilihan ini")
+    # Hidden, ASN need not be below the minimum itself: it is hidden while its PNS or PPPK are.
+    counted = f"**{fmt.angka(count)}** ASN dalam pilihan ini" if count is not None else \
+        "jumlah ASN dalam pilihan ini **disembunyikan** (perlindungan sel kecil)"
+    st.markdown(f":material/filter_alt: Tahun **{k.filters.tahun}** · {scope} · {counted}")
     if description:
         st.caption(description)
     return k

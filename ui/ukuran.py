@@ -11,7 +11,6 @@ from data_access.measures import MEASURES, catalog
 from . import format as fmt
 
 
-SEL_KECIL = f"< {catalog.MIN_SEL}"
 TERSEMBUNYI = (f"Disembunyikan: angka ini menggambarkan kurang dari {catalog.MIN_SEL} orang (perlindungan data "
                "pribadi; MIN_SEL_ORANG).")
 
