@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -570,25 +570,20 @@ def ke_persen(frame: pd.DataFrame, percent, presisi: dict[str, int] | None) -> t
 # --- one route for the dashboard's buttons and the command line ----------------------------------
 
 log = logging.getLogger("dasbor.unduh")
-def _tanggal(value: date | datetime | str) -> str:
-    """27 Nov 2026 (ui/format.tanggal; data_access does not import the UI)."""
-    value = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{value.day} {rules.BULAN_SINGKAT[value.month - 1]} {value.year}"
 
 
 def keterangan(what: str, info: mart.MartInfo, tahun: int, labels, cakupan: str) -> list[tuple[str, str]]:
     """The context lines of a workbook's Keterangan sheet: what, which year and filters (their
     labels, `(label, chosen)` pairs), whose scope, how fresh, from where, when."""
-    built = datetime.fromisoformat(info.built_at) if isinstance(info.built_at, str) else info.built_at
     chosen = "; ".join(f"{label}: {value}" for label, value in labels) or "tanpa filter wilayah/instansi/pegawai"
     return [
         ("Data", what),
         ("Tahun", str(tahun)),
         ("Filter", chosen),
         ("Cakupan akses", cakupan),
-        ("Data per", _tanggal(info.data_per) if info.data_per else "-"),
+        ("Data per", rules.tanggal(info.data_per) if info.data_per else "-"),
         ("Sumber", info.source + (" (DATA DEMO, angka rekaan)" if info.demo else "")),
-        ("Mart dibangun", f"{_tanggal(built)} {built.hour:02d}.{built.minute:02d}"),
+        ("Mart dibangun", rules.waktu(info.built_at)),
         ("Diunduh", datetime.now().strftime("%d-%m-%Y %H.%M")),
         ("Format angka", ("persentase 0–100 dengan (%) di judul kolom (62,5 = 62,5%), kolom bagian tanpa (%) "
                           "0–1; IKM 25–100; desimal seperti tertulis di kolom Format di bawah (dibulatkan "
@@ -626,9 +621,6 @@ def catat(akses_path: str, who: str, peran: str, dataset: str, filters: Filters,
              json.dumps(active, sort_keys=True, default=str), rows)
 
 
-_KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
 class FilterTidakDikenal(ValueError):
     """A filter value the mart does not offer in this scope; the text says which and what is."""
 
@@ -652,7 +644,7 @@ def pilih_filter(info: mart.MartInfo, scope: Scope, codes: dict[str, str]) -> tu
         options = dict(queries.filter_options(Selection(info.path, info.version, scope, chosen), spec.field))
         if value not in options:
             where = "" if scope.is_all else " dalam cakupan akses ini"
-            some = ", ".join(f"{code} ({_KENDALI.sub(' ', str(name))})"  # a name cannot steer the terminal
+            some = ", ".join(f"{code} ({rules.KENDALI.sub(' ', str(name))})"  # a name cannot steer the terminal
                              for code, name in itertools.islice(options.items(), 8))
             more = f", dan {len(options) - 8} lainnya" if len(options) > 8 else ""
             raise FilterTidakDikenal(f"{spec.label} {value} (--{spec.key.replace('_', '-')}) tidak ada di data{where}"

@@ -8,13 +8,27 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 # Indonesian month names: the screen (ui/format) and the files' Keterangan (ekspor) write dates alike.
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
 BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")  # control characters: tab, newline, NUL, escape and the like
+
+
+def tanggal(value: date | datetime | str) -> str:
+    """27 Nov 2026."""
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{value.day} {BULAN_SINGKAT[value.month - 1]} {value.year}"
+
+
+def waktu(value: date | datetime | str) -> str:
+    """27 Nov 2026 14.05 (Indonesian uses a point between hours and minutes)."""
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return f"{tanggal(value)} {value.hour:02d}.{value.minute:02d}"
 
 TARGET_JP_PNS = 20  # PP 11/2017 art. 203(4) as amended by PP 17/2020: JP per PNS per year
 MAX_JP_PPPK = 24  # PPPK: at most 24 JP per contract year

@@ -125,14 +125,18 @@ def sqlite_demo(tmp_path_factory):
     return url, mart
 
 
+def as_embedded_demo(monkeypatch, mart: Path, akses: Path) -> None:
+    """Settings that make `mart` (and the sumber.sqlite beside it) the embedded default, so the
+    dashboard runs in demo mode without login; the repository's own data/ stays untouched."""
+    for name in ("DATABASE_URL", "MART_PATH", "AUTH_DISABLED"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(mart.parent))
+    monkeypatch.setenv("AKSES_PATH", str(akses))
+
+
 @pytest.fixture
 def app_env(sqlite_demo, monkeypatch, tmp_path):
-    """Settings that point the dashboard at the small SQLite demo and its mart as the embedded
-    default (data/sumber.sqlite and data/mart.duckdb), so it runs in demo mode without login."""
+    """The dashboard on the small SQLite demo and its mart, in demo mode without login."""
     url, mart = sqlite_demo
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("MART_PATH", raising=False)
-    monkeypatch.delenv("AUTH_DISABLED", raising=False)
-    monkeypatch.setenv("DATA_DIR", str(mart.parent))  # the repository's own data/ stays untouched
-    monkeypatch.setenv("AKSES_PATH", str(tmp_path / "akses.sqlite"))
+    as_embedded_demo(monkeypatch, mart, tmp_path / "akses.sqlite")
     return url, mart

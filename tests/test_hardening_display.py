@@ -22,6 +22,7 @@ from google.protobuf.message import Message
 from data_access import refresh
 from ui import format as fmt
 
+from .conftest import as_embedded_demo
 from .expected import mart_query
 from .payloads import EVIL_HOST, MARKUP
 from .test_frame import PAGES, header_line, new_app, open_tables
@@ -68,11 +69,7 @@ def hostile_demo(sqlite_demo, tmp_path_factory):
 
 @pytest.fixture
 def hostile_env(hostile_demo, monkeypatch, tmp_path):
-    _, mart = hostile_demo
-    for name in ("DATABASE_URL", "MART_PATH", "AUTH_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATA_DIR", str(mart.parent))
-    monkeypatch.setenv("AKSES_PATH", str(tmp_path / "akses.sqlite"))
+    as_embedded_demo(monkeypatch, hostile_demo[1], tmp_path / "akses.sqlite")
     return hostile_demo
 
 

@@ -33,7 +33,7 @@ from data_access import akses, db, demo, ekspor, mart, refresh
 from data_access import log as logs
 from data_access.filters import Filters
 
-from .conftest import REFERENCE_DATE, REPO, SEED, SMALL_DEMO
+from .conftest import REFERENCE_DATE, REPO, SEED, SMALL_DEMO, as_embedded_demo
 from .expected import ADMIN, person_years, source_table
 from .payloads import FORMULAS, PAYLOADS
 from .test_berkas import EN, ID, calc, soffice
@@ -87,12 +87,8 @@ def racun(tmp_path_factory):
 @pytest.fixture
 def racun_app(racun, monkeypatch, tmp_path):
     """The dashboard on the hostile demo, in demo mode (a planner over all data)."""
-    url, path = racun
-    for name in ("DATABASE_URL", "MART_PATH", "AUTH_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATA_DIR", str(path.parent))
-    monkeypatch.setenv("AKSES_PATH", str(tmp_path / "akses.sqlite"))
-    return url, path
+    as_embedded_demo(monkeypatch, racun[1], tmp_path / "akses.sqlite")
+    return racun
 
 
 # --- opening the files independently ---------------------------------------------------------------

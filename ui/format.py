@@ -94,11 +94,7 @@ def tahun(value) -> str:
 
 def tanggal(value: date | datetime | str | None) -> str:
     """27 Nov 2026."""
-    if missing(value) or value == "":
-        return KOSONG
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return f"{value.day} {BULAN_SINGKAT[value.month - 1]} {value.year}"
+    return KOSONG if missing(value) or value == "" else rules.tanggal(value)
 
 
 def tanggal_panjang(value: date | datetime) -> str:
@@ -111,18 +107,13 @@ def bulan(value: date | datetime) -> str:
     return f"{BULAN[value.month - 1]} {value.year}"
 
 
-def waktu(value: str | datetime) -> str:
-    """27 Nov 2026 14.05 (Indonesian uses a point between hours and minutes)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return f"{tanggal(value)} {value.hour:02d}.{value.minute:02d}"
+waktu = rules.waktu  # 27 Nov 2026 14.05
 
 
 # Streamlit renders Markdown in st.markdown, captions, headers, alerts, toasts, help texts and in
 # the labels of buttons, page links, tabs, expanders, metrics and radio options: an image there
 # is fetched by every viewer's browser. Selectbox and multiselect options, st.text, st.code and
 # data grids show text as it is; give them the plain value.
-_KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")  # tab, newline, NUL and the like: a space
 # zero-width and text-direction marks: dropped, so a name cannot hide or reverse part of itself
 _TAK_TAMPAK = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _TANDA = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark; CommonMark lets each be backslash-escaped
@@ -143,7 +134,7 @@ def teks_aman(value, batas: int = BATAS_NAMA) -> str:
     teks_aman("**Biro** #1") == r"\*\*Biro\*\* \#1"."""
     if missing(value):
         return KOSONG
-    text = " ".join(_KENDALI.sub(" ", _TAK_TAMPAK.sub("", str(value))).split())
+    text = " ".join(rules.KENDALI.sub(" ", _TAK_TAMPAK.sub("", str(value))).split())  # control characters: a space
     if len(text) > batas:
         text = text[:batas - 1].rstrip() + "…"
     return _TANDA.sub(r"\\\1", _POLA.sub(PENGHUBUNG, text))

@@ -20,7 +20,7 @@ from data_access.filters import SPECS, Filters, FilterSpec, Scope
 from data_access.measures import catalog
 from data_access.queries import Selection
 
-from . import charts, download, ukuran
+from . import charts, download
 from . import format as fmt
 from .pengguna import Pengguna, halt, only_this_page
 
