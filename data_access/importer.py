@@ -406,8 +406,9 @@ def _renamed(duck, labels: dict[str, str], existing: set[str]) -> int | None:
                         "WHERE n.nama IS DISTINCT FROM trim(x.nama)").fetchone()[0]
 
 
-def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None) -> Report:
-    """Import a folder of contract files; `per`: the date no date in them may pass (today)."""
+def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None, write: bool = True) -> Report:
+    """Import a folder of contract files; `per`: the date no date in them may pass (today).
+    With `write` false, only check them against the contract and the stored rows."""
     report = Report()
     if not folder.is_dir():
         report.add(Problem(str(folder), None, None, None, "folder tidak ditemukan"))
@@ -419,8 +420,12 @@ def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None) -
             return report
         existing = _existing(engine, duck, _REFERENCED)
         checked = validate(duck, labels, existing, per=per)
+        checked.warnings[:0] = report.warnings  # those found while reading come first
         if not checked.ok:
             checked.notes.append(_NOT_WRITTEN)
+            return checked
+        if not write:
+            checked.notes.append("Berkas sesuai kontrak data; belum ada yang ditulis.")
             return checked
         renamed = _renamed(duck, labels, existing)
         try:
@@ -432,6 +437,8 @@ def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None) -
                                f"basis data menolak penulisan ({orig.__class__.__name__}: "
                                f"{shown((str(orig).splitlines() or [''])[0])}); tidak ada data yang ditulis"))
             return report
+    checked.written = written
+    report = checked  # keeps the warnings of the check
     report.notes.append(f"Impor berhasil ke {db.describe_url(str(engine.url))}:")
     report.notes += [f"  {labels[name]:40s} {_n(n):>12} baris: {_n(n - replaced)} baru, "
                      f"{_n(replaced)} menggantikan baris tersimpan" for name, (n, replaced) in written.items()]

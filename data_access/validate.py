@@ -55,9 +55,14 @@ class Problem:
 
 @dataclass
 class Report:
+    """What a check or an import found. `problems` stop an import; `warnings` (a region name
+    that differs from the official list, a template's example row) are shown and written."""
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # After a successful import: table -> (rows written, of which replaced a stored row).
+    written: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -69,16 +74,33 @@ class Report:
             self.problems.append(problem)
         self.total += 1
 
+    def warn(self, problem: Problem) -> None:
+        """Record a warning (the first MAX_PROBLEMS are kept): shown, but no reason to refuse."""
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(problem)
+
     def text(self) -> str:
-        if self.ok:
-            return "\n".join(["Tidak ada masalah: data sesuai kontrak.", *self.notes])
         lines = list(self.notes)
-        lines.append(f"Ditemukan {_n(self.total)} masalah:")
-        lines += [f"- {p.text()}" for p in self.problems]
-        rest = self.total - len(self.problems)
-        if rest > 0:
-            lines.append(f"... dan {_n(rest)} masalah lainnya (hanya {MAX_PROBLEMS} pertama yang ditampilkan).")
+        if self.ok:
+            lines.insert(0, "Tidak ada masalah: data sesuai kontrak.")
+        else:
+            lines.append(f"Ditemukan {_n(self.total)} masalah:")
+            lines += [f"- {p.text()}" for p in self.problems]
+            rest = self.total - len(self.problems)
+            if rest > 0:
+                lines.append(f"... dan {_n(rest)} masalah lainnya (hanya {MAX_PROBLEMS} pertama yang ditampilkan).")
+        if self.warnings:
+            lines.append(f"Peringatan ({_n(len(self.warnings))}), tidak menghalangi impor:")
+            lines += [f"- {p.text()}" for p in self.warnings]
         return "\n".join(lines)
+
+    def table(self):
+        """Problems, then warnings, one row each, for a screen or a file (columns in Indonesian)."""
+        import pandas as pd
+        rows = [("masalah", p) for p in self.problems] + [("peringatan", p) for p in self.warnings]
+        return pd.DataFrame([{"Jenis": kind, "Berkas": p.berkas, "Baris": p.baris, "Kolom": p.kolom,
+                              "Nilai": p.nilai, "Keterangan": p.pesan} for kind, p in rows],
+                            columns=["Jenis", "Berkas", "Baris", "Kolom", "Nilai", "Keterangan"])
 
 
 def _n(x: int) -> str:
