@@ -42,6 +42,9 @@ page = st.navigation({
     "Data": [
         st.Page("pages/unduh.py", url_path="unduh-data", title="Unduh data", icon=":material/download:"),
         st.Page("pages/tentang_data.py", url_path="tentang-data", title="Tentang data", icon=":material/info:"),
+        # Admins only: for anyone else the page is not registered, so no link or address reaches it.
+        *([st.Page("pages/kelola_data.py", url_path="kelola-data", title="Kelola data", icon=":material/upload_file:")]
+          if user.peran == "admin" else []),
     ],
 }, position="top")
 try:

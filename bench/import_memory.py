@@ -32,7 +32,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 TARGET_MB = 1024
+
+from data_access.reference import wilayah_resmi  # noqa: E402 (the official list, as the importer checks it)
 PELATIHAN_PER_PEGAWAI = 13
 
 _JENIS = [("klasikal", "pelatihan teknis", "teknis"), ("klasikal", "seminar", "teknis"),
@@ -66,13 +69,14 @@ def generate(folder: Path, baris: int, seed: int = 19) -> dict[str, int]:
                 w.writerow(row)
         return n
 
-    kab = [f"32{i:02d}" for i in range(1, 28)]
+    regions = {k: w for k, w in wilayah_resmi().items() if w.induk == "32"}  # Jawa Barat's 27 kab/kota
+    kab = list(regions)
     counts = {
         "wilayah": write("wilayah", [["kode", "nama", "tingkat", "kode_induk", "kelompok_wilayah", "daerah_3t"],
                                      ["32", "Jawa Barat", "provinsi", "", "Jawa", ""]]
-                         + [[k, f"Kabupaten Uji {k}", "kabupaten", "32", "", "0"] for k in kab]),
+                         + [[k, w.nama, w.tingkat, "32", "", "0"] for k, w in regions.items()]),
         "instansi": write("instansi", [["kode", "nama", "jenis", "kode_wilayah"]]
-                          + [[f"D{k}", f"Pemerintah Kabupaten Uji {k}", "kabupaten", k] for k in kab]),
+                          + [[f"D{k}", f"Pemerintah {w.nama}", w.tingkat, k] for k, w in regions.items()]),
         "unit_kerja": write("unit_kerja", [["kode", "kode_instansi", "nama", "kode_wilayah", "jenis_layanan"]]
                             + [[f"U{k}{j:02d}", f"D{k}", f"Dinas Uji {j} {k}", k, "Kesehatan"]
                                for k in kab for j in range(20)]),

@@ -1,4 +1,4 @@
-"""Command line: `python -m data_access demo|import|check|refresh|access|ekspor`.
+"""Command line: `python -m data_access demo|import|template|check|refresh|access|ekspor`.
 
 Every failure the user can fix ends in one Indonesian sentence and exit status 2
 (1 for a data file or source that breaks the contract), never a traceback.
@@ -47,9 +47,21 @@ def cmd_demo(args, settings) -> int:
     return 0
 
 
+def _oleh(args) -> str:
+    """Who the history (data_access/riwayat.py) records for an import or refresh: --pengguna, or
+    the shell user as "(cli <user>)"."""
+    from . import akses
+    email = getattr(args, "pengguna", None)
+    if not email:
+        return f"(cli {getpass.getuser()})"
+    if not akses.EMAIL.fullmatch(akses.normal_email(email)):
+        raise db.SourceError(f"--pengguna harus sebuah email, bukan {email!r}.")
+    return akses.normal_email(email)
+
+
 def cmd_refresh(args, settings) -> int:
     from . import refresh
-    meta = refresh.refresh(settings.database_url, settings.mart_path, progress=_throttled())
+    meta = refresh.refresh(settings.database_url, settings.mart_path, progress=_throttled(), oleh=_oleh(args))
     print(f"Mart diperbarui: {settings.mart_path} (data per {meta['data_per'] or '-'}, "
           f"{meta['durasi_detik']} detik).")
     return 0
@@ -73,11 +85,40 @@ def _tanggal(text: str):
 
 
 def cmd_import(args, settings) -> int:
-    from . import importer
+    from . import importer, riwayat
+    oleh, folder = _oleh(args), Path(args.folder)
+    berkas = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
     engine = db.make_engine(settings.database_url, create_sqlite_dir=True)
-    result = importer.import_folder(engine, Path(args.folder), per=args.per)
+    try:
+        result = importer.import_folder(engine, folder, per=args.per, format=args.format)
+    except db.SourceError as exc:
+        riwayat.catat_impor(settings.mart_path, oleh, berkas, galat=str(exc))
+        raise
+    riwayat.catat_impor(settings.mart_path, oleh, berkas, result)
     print(result.text())
     return 0 if result.ok else 1
+
+
+def cmd_template(args, settings) -> int:
+    """The XLSX import template (data_access/templat.py) written into a folder."""
+    from . import templat
+    folder = Path(args.folder)
+    try:
+        path = templat.write_template(folder, overwrite=args.timpa)
+    except FileExistsError as exc:
+        print(f"Gagal: {exc} sudah ada (mungkin templat yang sudah diisi); pilih folder lain, atau tambahkan "
+              "--timpa untuk menggantinya.", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        why = {errno.ENOENT: "foldernya tidak dapat dibuat di sana", errno.EACCES: "tidak ada izin menulis di sana", errno.EPERM: "tidak ada izin menulis di sana",
+               errno.EROFS: "foldernya hanya-baca", errno.ENOTDIR: "sebagian jalurnya berkas, bukan folder",
+               errno.EEXIST: "sebagian jalurnya berkas, bukan folder", errno.ENOSPC: "disk penuh",
+               errno.EISDIR: "nama berkas templat di sana adalah folder"}.get(exc.errno, exc.strerror or str(exc))
+        print(f"Gagal: templat tidak bisa ditulis ke folder {folder}: {why}.", file=sys.stderr)
+        return 2
+    print(f"Templat impor ditulis ke {path}: satu lembar per tabel dengan satu baris contoh, daftar pilihan, dan "
+          f"lembar Petunjuk. Isi, hapus baris contohnya, lalu impor dengan `python -m data_access import {folder}`.")
+    return 0
 
 
 def _unknown_codes(mart_path: str, wilayah, instansi) -> list[str]:
@@ -223,7 +264,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folder", help="folder berisi satu berkas per tabel, mis. pegawai.csv")
     p.add_argument("--per", type=_tanggal, metavar="TTTT-BB-HH",
                    help="tanggal acuan data: tanggal sesudahnya ditolak (bawaan: hari ini)")
+    p.add_argument("--pengguna", metavar="EMAIL", help="siapa yang mengimpor, untuk riwayat (bawaan: pengguna sistem)")
+    p.add_argument("--format", choices=["kontrak", "siasn"], default="kontrak",
+                   help="kontrak: berkas per tabel kontrak (bawaan); siasn: juga berkas berbentuk SIASN "
+                        "(data_utama*, riwayat_kursus*, riwayat_diklat*; docs/siasn.md)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("template", help="tulis templat impor XLSX (satu lembar per tabel, daftar pilihan, Petunjuk)")
+    p.add_argument("folder", help="folder tujuan (dibuat bila belum ada)")
+    p.add_argument("--timpa", action="store_true", help="ganti templat yang sudah ada di folder itu")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("check", help="periksa isi sumber terhadap kontrak data")
     p.add_argument("--per", type=_tanggal, metavar="TTTT-BB-HH",
@@ -231,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("refresh", help="bangun ulang mart DuckDB dari sumber (hanya membaca sumber)")
+    p.add_argument("--pengguna", metavar="EMAIL", help="siapa yang memperbarui, untuk riwayat (bawaan: pengguna sistem)")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("access", help="kelola siapa boleh melihat apa (akses_pengguna)")

@@ -30,7 +30,7 @@ PERAN = {
 BOLEH_TANPA_CAKUPAN = ("eksekutif", "admin")  # an empty scope means all of Indonesia
 LIHAT_ORANG = ("perencana", "admin")
 KODE_WILAYAH = re.compile(r"\d{2}|\d{4}")  # province or kab/kota (Kemendagri)
-KODE_INSTANSI = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+KODE_INSTANSI = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 _SCHEMA = """
@@ -119,7 +119,8 @@ def grant(path: str, email: str, peran: str, wilayah=(), instansi=(), oleh: str 
         raise AksesError(f"Email tidak sah: {email!r}.")
     if peran not in PERAN:
         raise AksesError(f"Peran {peran!r} tidak dikenal; pilih salah satu: {', '.join(PERAN)}.")
-    wilayah = tuple(sorted({c.strip() for c in wilayah if c.strip()}))
+    # Kemendagri writes kabupaten/kota codes dotted (35.78); stored as the mart has them (3578).
+    wilayah = tuple(sorted({re.sub(r"^(\d{2})\.(\d{2})$", r"\1\2", c.strip()) for c in wilayah if c.strip()}))
     instansi = tuple(sorted({c.strip() for c in instansi if c.strip()}))
     for code in wilayah:
         if not KODE_WILAYAH.fullmatch(code):

@@ -43,6 +43,8 @@ class Settings:
     demo_pegawai: int  # size of the demo built on a first start
     akses_path: str  # SQLite side store with the grants and the export audit log
     auth_disabled: bool  # AUTH_DISABLED=1: run without login on a real source (with a warning)
+    # Tentang data warns where a table's latest date is more than this many months before "data per".
+    batas_kesegaran_bulan: int = 3
 
     @property
     def is_default_source(self) -> bool:
@@ -69,4 +71,5 @@ def load_settings(db: str | None = None, mart: str | None = None) -> Settings:
         demo_pegawai=_count("DEMO_PEGAWAI", 50000),
         akses_path=setting("AKSES_PATH", str(data_dir / "akses.sqlite")),
         auth_disabled=setting("AUTH_DISABLED", "0") == "1",
+        batas_kesegaran_bulan=_count("BATAS_KESEGARAN_BULAN", 3),
     )

@@ -21,13 +21,23 @@ import sqlalchemy as sa
 
 from . import reference as ref
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 
 metadata = sa.MetaData()
 
-KODE = sa.String(20)
-# INTEGER PRIMARY KEY is SQLite's rowid: no second index on tens of millions of rows.
-ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+def _key_text(length: int) -> sa.types.TypeEngine:
+    """Text compared exactly: MariaDB's default collation would take `T001` and `t001`, or
+    `A` and `A `, for the same key, which the validator (like SQLite and PostgreSQL) does not."""
+    from sqlalchemy.dialects import mysql
+    return sa.String(length).with_variant(mysql.VARCHAR(length, collation="utf8mb4_bin"), "mysql", "mariadb")
+
+
+# Codes of agencies and units are text up to 64 characters: SIASN identifies units by UUIDs.
+KODE = _key_text(64)
+# Record ids of the history tables: any non-empty text up to 64 characters, unique in its
+# table: SIASN's UUIDs, a training system's `T001`, or plain numbers.
+ID = _key_text(64)
 
 
 def _allowed(values):
@@ -89,7 +99,7 @@ pegawai = sa.Table(
 
 riwayat_pelatihan = sa.Table(
     "riwayat_pelatihan", metadata,
-    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("id", ID, primary_key=True),
     sa.Column("nip", sa.String(18), nullable=False, info={"ref": "pegawai.nip"}),
     sa.Column("nama_pelatihan", sa.String(200), nullable=False),
     sa.Column("jalur", sa.String(12), nullable=False, info=_allowed(ref.JALUR_PELATIHAN)),
@@ -129,7 +139,7 @@ standar_kompetensi = sa.Table(
 
 penilaian_kompetensi = sa.Table(
     "penilaian_kompetensi", metadata,
-    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("id", ID, primary_key=True),
     sa.Column("nip", sa.String(18), nullable=False, info={"ref": "pegawai.nip"}),
     sa.Column("kode_kompetensi", KODE, nullable=False, info={"ref": "kompetensi.kode"}),
     sa.Column("tanggal", sa.Date, nullable=False),
@@ -141,7 +151,7 @@ penilaian_kompetensi = sa.Table(
 
 survei_kepuasan = sa.Table(
     "survei_kepuasan", metadata,
-    sa.Column("id", ID, primary_key=True, autoincrement=False, info={"min": 1}),
+    sa.Column("id", ID, primary_key=True),
     sa.Column("kode_unit", KODE, nullable=False, info={"ref": "unit_kerja.kode"}),
     sa.Column("tanggal", sa.Date, nullable=False),
     sa.Column("jenis_layanan", sa.String(60), nullable=False),

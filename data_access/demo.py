@@ -3,6 +3,8 @@
 Everything is drawn with NumPy from one seed, person by person in vectorised
 chunks, and written through the driver's executemany, so the default size is
 ready in seconds and the national scale (4,5 million employees) in minutes.
+The regions are the official 38 provinces and 514 kabupaten/kota (data_access/referensi);
+the agencies, units and people are invented, and so is each region's 3T status.
 
 Planted on purpose, so the pages have something true to show:
 - a unit's 20 JP coverage in year t moves its IKM in year t+1 a little, with
@@ -38,13 +40,6 @@ def default_reference_date(today: date | None = None) -> date:
 
 
 # --- names -----------------------------------------------------------------------
-
-_PREFIX = ["Suka", "Tanjung", "Muara", "Batu", "Sungai", "Bukit", "Pulau", "Teluk", "Air",
-           "Lubuk", "Padang", "Pangkal", "Karang", "Tanah", "Sidi", "Rawa", "Sri", "Gunung",
-           "Kuala", "Labuhan", "Danau", "Tebing", "Rantau", "Kota"]
-_SUFFIX = ["jaya", "raya", "maju", "makmur", "indah", "sari", "mulya", "baru", "asri",
-           "lestari", "permai", "agung", "harapan", "damai", "sejahtera", "tinggi"]
-_ARAH = ["", " Utara", " Selatan", " Timur", " Barat", " Tengah"]
 
 _NAMA_L = ["Agus", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Imam", "Joko", "Kurniawan",
            "Muhammad", "Nur", "Rahmat", "Rizki", "Slamet", "Teguh", "Wahyu", "Yusuf", "Andi",
@@ -175,6 +170,13 @@ def _choice(rng, n, options, weights):
     return rng.choice(len(options), size=n, p=p / p.sum())
 
 
+def _ids(start: int, n: int) -> list[str]:
+    """Record ids: text in the contract (SIASN writes UUIDs), numbered in the demo with leading
+    zeros, so they rise in text order too and each batch extends the key's index at its end
+    (the national demo writes 90 million of them)."""
+    return [f"{i:010d}" for i in range(start, start + n)]
+
+
 def _iso(days: np.ndarray, dialect: str) -> list:
     """Dates for the driver: ISO text for SQLite, datetime.date elsewhere."""
     arr = days.astype("datetime64[D]")
@@ -283,7 +285,6 @@ class _Generator:
         rng = self.rng
         p3t = {"Papua": 0.85, "Maluku": 0.55, "Bali-Nusa Tenggara": 0.3, "Kalimantan": 0.25,
                "Sulawesi": 0.2, "Sumatera": 0.1, "Jawa": 0.0}
-        used = set()
         rows = {k: [] for k in ("kode", "nama", "tingkat", "kode_induk", "kelompok_wilayah",
                                 "daerah_3t", "lintang", "bujur")}
         self.kabkota = []  # (kode, kode_prov, tingkat, is_3t)
@@ -294,28 +295,21 @@ class _Generator:
             for key, val in zip(rows, (kode, nama, tingkat, induk, kelompok, t3, lat, lon)):
                 rows[key].append(val)
 
-        def fresh_name():
-            while True:
-                name = (_PREFIX[rng.integers(len(_PREFIX))] + _SUFFIX[rng.integers(len(_SUFFIX))]
-                        + _ARAH[rng.integers(len(_ARAH))])
-                if name not in used:
-                    used.add(name)
-                    return name
-
+        # The real provinces and kabupaten/kota with their codes and names (reference.wilayah_resmi);
+        # a kab/kota's centre is jittered around its province's. Their 3T status is a demo
+        # assumption, drawn by island group: no official list of it was at hand
+        # (data_access/referensi/README.md).
+        official = ref.wilayah_resmi()
         for kode, nama, kelompok, lat, lon, _ in ref.PROVINSI:
             add(kode, nama, "provinsi", None, kelompok, None, lat, lon)
-            n_kab, n_kota = ref.JUMLAH_KAB_KOTA[kode]
-            for i in range(n_kab):
-                t3 = int(rng.random() < p3t[kelompok])
-                k = f"{kode}{i + 1:02d}"
-                add(k, "Kabupaten " + fresh_name(), "kabupaten", kode, kelompok, t3,
-                    lat + rng.normal(0, 0.5), lon + rng.normal(0, 0.5))
-                self.kabkota.append((k, kode, "kabupaten", t3))
-            for i in range(n_kota):
-                k = f"{kode}{71 + i:02d}"
-                add(k, "Kota " + fresh_name(), "kota", kode, kelompok, 0,
-                    lat + rng.normal(0, 0.3), lon + rng.normal(0, 0.3))
-                self.kabkota.append((k, kode, "kota", 0))
+            for k, w in [(k, w) for k, w in official.items() if w.induk == kode]:
+                if w.tingkat == "kabupaten":
+                    t3 = int(rng.random() < p3t[kelompok])
+                    add(k, w.nama, "kabupaten", kode, kelompok, t3, lat + rng.normal(0, 0.5), lon + rng.normal(0, 0.5))
+                else:
+                    t3 = 0
+                    add(k, w.nama, "kota", kode, kelompok, t3, lat + rng.normal(0, 0.3), lon + rng.normal(0, 0.3))
+                self.kabkota.append((k, kode, w.tingkat, t3))
         self.w.write(contract.wilayah, rows)
 
     def agencies_and_units(self):
@@ -355,7 +349,7 @@ class _Generator:
             for prov, kk in offices:
                 choices = kab_of_prov[prov]
                 kab = choices[0][0] if kk == 0 else choices[rng.integers(len(choices))][0]
-                add_unit(kode, f"Kantor {nama} Wilayah {prov}-{kk + 1}", kab, layanan,
+                add_unit(kode, f"Kantor {nama} {self.wilayah_nama[kab]}" + (f" {kk + 1}" if kk else ""), kab, layanan,
                          share * 0.85 / len(offices), nama == "Kementerian Kesehatan")
 
         # Regional governments: 78%, by the province's PNS count; the provincial
@@ -627,7 +621,7 @@ class _Generator:
                     m = len(person)
                 np.add.at(jp_person, person, jp)
                 self.w.write(contract.riwayat_pelatihan, {
-                    "id": range(next_id, next_id + m),
+                    "id": _ids(next_id, m),
                     "nip": self.p_nip[person].tolist(),
                     "nama_pelatihan": titles[kind, komp].tolist(),
                     "jalur": jalur[kind].tolist(),
@@ -682,7 +676,7 @@ class _Generator:
                                      + rng.normal(0, 0.5, len(person))), 1, 5).astype(int)
                 m = len(person)
                 self.w.write(contract.penilaian_kompetensi, {
-                    "id": list(range(next_id, next_id + m)),
+                    "id": _ids(next_id, m),
                     "nip": self.p_nip[person].tolist(),
                     "kode_kompetensi": self.komp_kode[comp].tolist(),
                     "tanggal": self.w.dates(np.repeat(wd, comps.shape[1])),
@@ -732,7 +726,7 @@ class _Generator:
             saran = np.where(rng.random(m) < 0.15,
                              np.array(_SARAN, dtype=object)[rng.integers(len(_SARAN), size=m)], None)
             cols = {
-                "id": list(range(next_id, next_id + m)),
+                "id": _ids(next_id, m),
                 "kode_unit": self.unit_kode[u].tolist(),
                 "tanggal": self.w.dates(day),
                 "jenis_layanan": self.unit_layanan[u].tolist(),

@@ -15,6 +15,11 @@ Numbers take a decimal point or a decimal comma (`1.7` or `1,7`); `1.000` is ref
 as ambiguous. JP are exact decimals: parsed from the text as written, and refused with
 more than two decimals (`1,705`) rather than rounded. A workbook's hidden sheets and
 formulas without a saved value are refused, never read as empty.
+
+Dates are taken as TTTT-BB-HH, HH-BB-TTTT, HH/BB/TTTT or Excel serial numbers, one form per
+column of a file, and stored as dates (validate.date_columns says which form a column uses and
+refuses a column that mixes them or cannot tell day from month). An XLSX date cell is read as
+TTTT-BB-HH and a number cell as the serial text any CSV would hold.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from pathlib import Path
 import pyarrow as pa
 import sqlalchemy as sa
 
-from . import contract, db, extract
+from . import contract, db, extract, siasn
 from .validate import AMBIGUOUS_NUMBER, Problem, Report, _n, scratch, shown, validate
 
 READ_CHUNK = 50_000  # rows of a file held in Python at a time
@@ -39,6 +44,7 @@ CSV_FIELD_LIMIT = 32 * 2**20  # characters: far above any column's limit, so a l
 # Tables whose stored rows other tables may refer to.
 _REFERENCED = {"wilayah", "instansi", "unit_kerja", "pegawai", "kompetensi"}
 _NOT_WRITTEN = "Tidak ada data yang ditulis: perbaiki berkas lalu impor ulang."
+FORMATS = ("kontrak", "siasn")  # kontrak: the contract's own files; siasn: also SIASN's shapes (siasn.py)
 
 
 def _cell(value) -> str | None:
@@ -134,8 +140,11 @@ def _has_formulas(sheet) -> bool:
 
 
 def _read_xlsx(path: Path, report: Report, books: list) -> dict[str, _Rows]:
-    """The contract sheets of a workbook; the opened workbooks go to `books`, to be closed."""
+    """The contract sheets of a workbook; the opened workbooks go to `books`, to be closed.
+    The import template's own sheets (templat.NOT_TABLES) are skipped."""
     import openpyxl
+
+    from . import templat
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -154,6 +163,8 @@ def _read_xlsx(path: Path, report: Report, books: list) -> dict[str, _Rows]:
                                "lembar tersembunyi: importir tidak mengambil data yang tidak terlihat. Tampilkan "
                                "lembar itu (klik kanan nama lembar > Tampilkan/Unhide) lalu simpan ulang, atau "
                                "hapus lembarnya"))
+            continue
+        if name in templat.NOT_TABLES:
             continue
         if name not in contract.TABLES_BY_NAME:
             report.add(Problem(label, None, None, None,
@@ -176,7 +187,8 @@ def _read_xlsx(path: Path, report: Report, books: list) -> dict[str, _Rows]:
             with_formulas = formulas[sheet.title].iter_rows(values_only=True)
             next(with_formulas, None)
         header = [_cell(h) or "" for h in header]
-        sheets[name] = _Rows(label, header, _xlsx_rows(label, header, rows, with_formulas, report))
+        sheets[name] = _Rows(label, header, templat.warn_examples(
+            label, name, header, _xlsx_rows(label, header, rows, with_formulas, report), report))
     return sheets
 
 
@@ -279,10 +291,12 @@ def _append(duck, name: str, known: list[str], position: list[int | None], chunk
     return len(chunk)
 
 
-def read_folder(duck, folder: Path, report: Report) -> dict[str, str]:
-    """Read every contract file of a folder into DuckDB; returns table -> label."""
+def read_folder(duck, folder: Path, report: Report, format: str = "kontrak") -> dict[str, str]:
+    """Read every contract file of a folder into DuckDB; returns table -> label. With format
+    "siasn", files shaped like SIASN's are mapped onto the contract first (siasn.py)."""
     found: dict[str, _Rows] = {}
     books: list = []
+    siasn_files: list[Path] = []
 
     def take(name: str, data: _Rows) -> None:
         if name in found:
@@ -294,6 +308,8 @@ def read_folder(duck, folder: Path, report: Report) -> dict[str, str]:
     try:
         for path in sorted(folder.iterdir()):
             suffix = path.suffix.lower()
+            if format == "siasn" and siasn.claim(path, siasn_files, report):
+                continue
             if suffix == ".csv":
                 name = path.stem.strip().lower()
                 if name not in contract.TABLES_BY_NAME:
@@ -307,6 +323,8 @@ def read_folder(duck, folder: Path, report: Report) -> dict[str, str]:
             elif suffix == ".xlsx":
                 for name, data in _read_xlsx(path, report, books).items():
                     take(name, data)
+        for name, data in siasn.tables(siasn_files, report).items():
+            take(name, data)
         if not found and report.ok:
             report.add(Problem(str(folder), None, None, None,
                                "tidak ada berkas CSV atau XLSX bernama tabel kontrak data di folder ini"))
@@ -406,21 +424,29 @@ def _renamed(duck, labels: dict[str, str], existing: set[str]) -> int | None:
                         "WHERE n.nama IS DISTINCT FROM trim(x.nama)").fetchone()[0]
 
 
-def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None, write: bool = True) -> Report:
+def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None, write: bool = True,
+                  format: str = "kontrak") -> Report:
     """Import a folder of contract files; `per`: the date no date in them may pass (today).
-    With `write` false, only check them against the contract and the stored rows."""
+    With `write` false, only check them against the contract and the stored rows. `format`
+    "siasn" also reads SIASN's shapes (siasn.py), through the same checks and write."""
     report = Report()
+    if format not in FORMATS:
+        report.add(Problem(str(folder), None, None, None,
+                           f"format {format!r} tidak dikenal; pilih {' atau '.join(FORMATS)}"))
+        return report
     if not folder.is_dir():
         report.add(Problem(str(folder), None, None, None, "folder tidak ditemukan"))
         return report
     with scratch() as duck:
-        labels = read_folder(duck, folder, report)
+        labels = read_folder(duck, folder, report, format)
         if not report.ok:
             report.notes.append(_NOT_WRITTEN)
             return report
         existing = _existing(engine, duck, _REFERENCED)
         checked = validate(duck, labels, existing, per=per)
         checked.warnings[:0] = report.warnings  # those found while reading come first
+        if format == "siasn":
+            siasn.relabel(checked)  # SIASN files, records and fields instead of the mapped rows'
         if not checked.ok:
             checked.notes.append(_NOT_WRITTEN)
             return checked

@@ -151,4 +151,28 @@ LABEL = {
     "Jumlah baris": "Jumlah baris tabel.", "Kolom": "Nama kolom pada kontrak data.",
     "Tipe": "Tipe data kolom.", "Wajib": "ya: kolom tidak boleh kosong.", "Kunci": "ya: bagian kunci tabel.",
     "Aturan": "Aturan isi yang diperiksa impor dan `check` (nilai yang boleh, pola, rujukan, rentang).",
+    # freshness, imports and their history (Tentang data, Kelola data; data_access/riwayat.py)
+    "Tanggal terbaru": "Tanggal paling akhir yang dimuat tabel itu sampai hari refresh (kolomnya: Tanggal dari kolom).",
+    "Tanggal dari kolom": "Kolom tanggal yang menentukan tanggal terbaru tabel itu.",
+    "Tertinggal": "Tanggal terbaru tabel (atau tabel-tabel instansi itu) lebih dari BATAS_KESEGARAN_BULAN bulan "
+                  "sebelum tanggal data per mart.",
+    "Pegawai": "Baris pegawai instansi itu (lewat unit kerjanya).",
+    "Pegawai terbaru": "TMT atau tanggal berhenti terbaru pegawai instansi itu.",
+    "Pelatihan": "Baris riwayat pelatihan pegawai instansi itu.", "Pelatihan terbaru": "Tanggal selesai pelatihan terbaru.",
+    "Penilaian": "Baris penilaian kompetensi pegawai instansi itu.", "Penilaian terbaru": "Tanggal penilaian terbaru.",
+    "Survei": "Responden survei kepuasan unit kerja instansi itu.", "Survei terbaru": "Tanggal survei terbaru.",
+    "Waktu": "Waktu kejadian (tanggal dan jam server).", "Proses": "Impor berkas atau pembaruan mart.",
+    "Oleh": "Siapa yang menjalankannya: email admin, (cli <pengguna sistem>) dari baris perintah, atau (otomatis).",
+    "Berkas": "Nama berkas (dan lembar XLSX) yang diperiksa atau diimpor.",
+    "Baris": "Nomor baris di berkas; baris 1 adalah judul kolom.",
+    "Nilai": "Isi sel yang bermasalah, seperti tertulis (dipotong bila panjang).",
+    "Keterangan": "Penjelasan masalah, peringatan, atau hasil.",
+    "Jenis temuan": "masalah (menghalangi impor; tidak ada yang ditulis) atau peringatan (tidak menghalangi).",
+    "Hasil": "berhasil; ditolak (ada masalah, tidak ada yang ditulis); gagal (sumber atau mart tidak dapat dipakai); "
+             "terputus (dihentikan sebelum selesai, mart lama tetap).",
+    "Baris baru": "Baris yang ditambahkan ke sumber.",
+    "Baris diganti": "Baris yang menggantikan baris tersimpan dengan kunci yang sama.",
+    "Rincian per tabel": "Baris baru dan diganti per tabel.", "Baris ditulis": "Baris yang ditulis ke sumber.",
+    "Baru": "Baris yang ditambahkan ke sumber.",
+    "Menggantikan baris tersimpan": "Baris yang menggantikan baris tersimpan dengan kunci yang sama.",
 }

@@ -32,7 +32,7 @@ from .config import setting
 # The shape of the mart this code reads; refresh writes it into the mart's meta. A mart built by
 # another version of the dashboard may lack columns its queries need, so it is refused with what
 # to run instead of failing query by query.
-MART_SCHEMA = "2026.12-hardening"
+MART_SCHEMA = "2027.01-kesegaran"  # + kesegaran (freshness per table and agency)
 
 
 class MartUnavailable(Exception):

@@ -44,7 +44,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
-from . import contract, db, extract, mart, rules
+from . import contract, db, extract, mart, riwayat, rules
 from .config import setting
 from .reference import GOLONGAN_PPPK, UNSUR_IKM
 
@@ -319,6 +319,43 @@ SELECT s.tanggal, year(s.tanggal)::INTEGER AS tahun, ((month(s.tanggal) - 1) // 
 FROM s_survei_kepuasan s JOIN mart.unit_kerja u ON u.kode = s.kode_unit
 WHERE s.saran IS NOT NULL AND trim(s.saran) <> ''
 ORDER BY s.tanggal DESC;
+
+-- Freshness (Tentang data): the rows and the latest date of every source table, per agency and
+-- region where a table has them (units and employees through the unit, training and assessment
+-- records through the employee, surveys and service volumes through the unit), so a scope picks
+-- its own rows (a record whose employee or unit is missing keeps NULL codes). Dates after the day
+-- of the refresh are left out, as for data_per. An employee's date: the later of TMT and leaving.
+CREATE TABLE mart.kesegaran AS
+SELECT tabel, per_instansi, kode_provinsi, kode_kabkota, jenis_instansi, kode_instansi,
+       count(*) AS jumlah_baris, max(tanggal) FILTER (WHERE tanggal <= current_date) AS tanggal_terbaru
+FROM (
+    SELECT 'pegawai' AS tabel, TRUE AS per_instansi, u.kode_provinsi, u.kode_kabkota, u.jenis_instansi,
+           u.kode_instansi, greatest(CASE WHEN p.tmt_asn <= current_date THEN p.tmt_asn END,
+                                     CASE WHEN p.tanggal_berhenti <= current_date THEN p.tanggal_berhenti END) AS tanggal
+    FROM s_pegawai p LEFT JOIN mart.unit_kerja u ON u.kode = p.kode_unit
+    UNION ALL
+    SELECT 'riwayat_pelatihan', TRUE, p.kode_provinsi, p.kode_kabkota, p.jenis_instansi, p.kode_instansi,
+           r.tanggal_selesai
+    FROM s_riwayat_pelatihan r LEFT JOIN mart.pegawai p ON p.nip = r.nip
+    UNION ALL
+    SELECT 'penilaian_kompetensi', TRUE, p.kode_provinsi, p.kode_kabkota, p.jenis_instansi, p.kode_instansi,
+           n.tanggal
+    FROM s_penilaian_kompetensi n LEFT JOIN mart.pegawai p ON p.nip = n.nip
+    UNION ALL
+    SELECT 'survei_kepuasan', TRUE, u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, s.tanggal
+    FROM s_survei_kepuasan s LEFT JOIN mart.unit_kerja u ON u.kode = s.kode_unit
+    UNION ALL
+    SELECT 'unit_kerja', TRUE, u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, NULL::DATE
+    FROM s_unit_kerja s LEFT JOIN mart.unit_kerja u ON u.kode = s.kode
+    UNION ALL
+    SELECT 'volume_layanan', TRUE, u.kode_provinsi, u.kode_kabkota, u.jenis_instansi, u.kode_instansi, NULL::DATE
+    FROM s_volume_layanan v LEFT JOIN mart.unit_kerja u ON u.kode = v.kode_unit
+    UNION ALL SELECT 'wilayah', FALSE, NULL, NULL, NULL, NULL, NULL::DATE FROM s_wilayah
+    UNION ALL SELECT 'instansi', FALSE, NULL, NULL, NULL, NULL, NULL::DATE FROM s_instansi
+    UNION ALL SELECT 'kompetensi', FALSE, NULL, NULL, NULL, NULL, NULL::DATE FROM s_kompetensi
+    UNION ALL SELECT 'standar_kompetensi', FALSE, NULL, NULL, NULL, NULL, NULL::DATE FROM s_standar_kompetensi
+    UNION ALL SELECT 'metadata_sumber', FALSE, NULL, NULL, NULL, NULL, NULL::DATE FROM s_metadata_sumber)
+GROUP BY ALL ORDER BY tabel, kode_provinsi, kode_instansi;
 """
 
 
@@ -384,8 +421,10 @@ def _taking_turns(folder: Path, progress: Progress):
         os.close(lock)
 
 
-def refresh(database_url: str, mart_path: str, progress: Progress | None = None) -> dict:
-    """Rebuild the mart from the source and swap it in; returns the metadata written."""
+def refresh(database_url: str, mart_path: str, progress: Progress | None = None, oleh: str | None = None) -> dict:
+    """Rebuild the mart from the source and swap it in; returns the metadata written. Every run
+    that got its turn is recorded in the history beside the mart (riwayat.py), with `oleh`, who
+    asked for it (None: a start of the dashboard, "(otomatis)")."""
     progress = progress or (lambda step, frac: None)
     targets = _jp_targets()  # a bad setting is refused before the source is read
     db.parse_url(database_url)  # and a malformed DATABASE_URL
@@ -401,7 +440,33 @@ def refresh(database_url: str, mart_path: str, progress: Progress | None = None)
                 "Arahkan MART_PATH ke berkas mart, mis. data/mart.duckdb (sumbernya diatur di DATABASE_URL).")
     target.parent.mkdir(parents=True, exist_ok=True)
     with _taking_turns(target.parent, progress):
-        return _refresh(database_url, target, targets, progress)
+        who = oleh or "(otomatis)"
+        try:
+            meta = _refresh(database_url, target, targets, progress)
+        except BaseException as exc:  # also a run stopped midway (Ctrl-C, a page left): the old mart stays
+            failed = isinstance(exc, Exception)
+            riwayat.catat_aman(target, "refresh", who, "gagal" if failed else "terputus",
+                               keterangan=str(exc) if isinstance(exc, db.SourceError) else exc.__class__.__name__)
+            raise
+        riwayat.catat_aman(target, "refresh", who, "berhasil", data_per=meta["data_per"],
+                           durasi_detik=meta["durasi_detik"])
+        return meta
+
+
+def berjalan(mart_path: str) -> bool:
+    """Whether a refresh into the mart's folder runs at this moment (its lock is held, see
+    `_taking_turns`), for a page that would otherwise start one and wait without saying why."""
+    folder = Path(mart_path).parent
+    if not folder.is_dir():
+        return False
+    lock = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(lock)  # closing releases a lock this call took
+    return False
 
 
 def _refresh(database_url: str, target: Path, targets: tuple[Decimal, Decimal], progress: Progress) -> dict:

@@ -153,17 +153,27 @@ def _is_int(column: sa.Column) -> bool:
     return extract.duck_type(column) in ("INTEGER", "BIGINT")
 
 
+def _region_code(table: sa.Table, column: sa.Column) -> bool:
+    """wilayah.kode and every column referring to it (kode_induk, kode_wilayah)."""
+    return (table.name, column.name) == ("wilayah", "kode") or column.info.get("ref") == "wilayah.kode"
+
+
 # --- normalisation -------------------------------------------------------------------
 
-def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> None:
+def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table,
+              dates: dict[str, DateColumn] | None = None) -> None:
     """Build `n_<name>` from `v_<name>`: trimmed, empty as NULL, allowed values in their
-    canonical spelling (case-insensitive input), decimal commas as points, 1.0 as 1.
+    canonical spelling (case-insensitive input), decimal commas as points, 1.0 as 1, region
+    codes written with Kemendagri's dot (35.78) as the contract stores them (3578), dates
+    as ISO text (from the form of their column, `dates`; read off `v_<name>` when not given).
 
     Decimals stay text here: the rules read them as written, so "1,705" is reported with
     its three decimals rather than rounded."""
     exprs = []
     for c in table.columns:
         e = f"""NULLIF(trim("{c.name}"), '')"""
+        if _region_code(table, c):  # Kemendagri writes 35.78 for 3578
+            e = f"regexp_replace({e}, '^([0-9]{{2}})[.]([0-9]{{2}})$', '\\1\\2')"
         if "allowed" in c.info:
             allowed = list(c.info["allowed"])
             e = (f"coalesce(list_extract({_list(allowed)}, "
@@ -174,6 +184,11 @@ def normalise(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> None:
                  f"ELSE regexp_replace({e}, '^(-?[0-9]+),([0-9]+)$', '\\1.\\2') END")
         elif _is_int(c):
             e = f"CASE WHEN {_ambiguous(e)} THEN {e} ELSE regexp_replace({e}, '^(-?[0-9]+)\\.0+$', '\\1') END"
+        elif extract.duck_type(c) == "DATE":
+            if dates is None:
+                dates = date_columns(duck, table)
+            if dates[c.name].converted:  # what is no date in the column's form stays as written
+                e = f"coalesce({_iso_from(dates[c.name].form, e)}, {e})"
         exprs.append(f'{e} AS "{c.name}"')
     duck.execute(f"CREATE OR REPLACE TABLE n_{table.name} AS SELECT _baris, _urut, "
                  f"{', '.join(exprs)} FROM v_{table.name}")
@@ -188,6 +203,7 @@ class Rule:
     message: str
     where: str
     value: str | None = None  # SQL for the value shown; the column by default
+    detail: str | None = None  # SQL for a text shown in the message in place of "{detail}"
 
 
 # Numbers are written as digits with at most one decimal point or comma. A point or comma
@@ -214,7 +230,166 @@ def _date(e: str) -> str:
     return f"CAST(try_strptime({e}, '%Y-%m-%d') AS DATE)"
 
 
-def _column_rules(table: sa.Table, per: dt.date, per_label: str) -> list[Rule]:
+# --- dates -----------------------------------------------------------------------------
+# Dates are taken as Indonesians write them (issue 20), one form per column of a file: the
+# form is read off all the column's values (`date_columns`, one query per table), `normalise`
+# turns every real date into ISO text, and every rule after it reads ISO only.
+
+@dataclass(frozen=True)
+class DateForm:
+    name: str  # as messages show it
+    example: str  # 15 July 2024
+    pattern: str  # of the whole trimmed value
+
+
+DATE_FORMS = {  # in this order a tie between forms is settled
+    "iso": DateForm("TTTT-BB-HH", "2024-07-15", r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]00:00(:00([.]0+)?)?)?"),
+    "hbt-": DateForm("HH-BB-TTTT", "15-07-2024", r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"),
+    "hbt/": DateForm("HH/BB/TTTT", "15/07/2024", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"),
+    "seri": DateForm("angka seri Excel", "45488", r"[0-9]{1,7}([.]0+)?"),
+}
+_DAY_FIRST = ("hbt-", "hbt/")
+# Excel counts days from 1899-12-30, but takes 1900 for a leap year: its serials 1-60 (up to its
+# 29 February 1900) are a day off or no day at all, so only 61 (1900-03-01) to 9999-12-31 are read.
+FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # a date after normalise
+
+
+def _matches(e: str, form: str) -> str:
+    return f"regexp_full_match({e}, {_lit(DATE_FORMS[form].pattern)})"
+
+
+def _serial(e: str) -> str:
+    return f"TRY_CAST(split_part({e}, '.', 1) AS INTEGER)"
+
+
+def _iso_from(form: str, e: str) -> str:
+    """SQL: the ISO text of `e` written in `form`; NULL where it is not, or names no real day."""
+    if form == "iso":
+        return f"CASE WHEN {_matches(e, form)} AND {_date(f'left({e}, 10)')} IS NOT NULL THEN left({e}, 10) END"
+    if form == "seri":
+        return (f"CASE WHEN {_matches(e, form)} AND {_serial(e)} BETWEEN {FIRST_SERIAL} AND {LAST_SERIAL} "
+                f"THEN CAST(DATE '1899-12-30' + {_serial(e)} AS VARCHAR) END")
+    sep = form[-1]
+    return f"CASE WHEN {_matches(e, form)} THEN strftime(try_strptime({e}, '%d{sep}%m{sep}%Y'), '%Y-%m-%d') END"
+
+
+@dataclass
+class DateColumn:
+    """How one file's date column is written: its form (the most common; None when no value
+    looks like a date), how many values each form has, and what makes the whole column
+    unreadable (messages with an example value)."""
+    form: str | None = "iso"
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[str, str | None]] = field(default_factory=list)
+    unreadable: bool = False  # day and month cannot be told apart, or are the wrong way round
+
+    @property
+    def mixed(self) -> bool:
+        return len(self.counts) > 1
+
+    @property
+    def converted(self) -> bool:
+        """Whether `normalise` writes its dates as ISO. A mixed column is refused anyway, and its
+        odd rows must still be told from the rest after normalising: not so for ISO odd rows."""
+        return (self.form is not None and not self.unreadable
+                and (self.form == "iso" or "iso" not in self.counts))
+
+
+def date_columns(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> dict[str, DateColumn]:
+    """The form of each date column of `v_<table>`, from one scan over all its rows.
+
+    Day-first order is shown by a first part above 12 (15/01/2025), in the column or in another
+    day-first date column of the same file (a TMT is always the 1st and never shows it); a second
+    part above 12 with none such (01/15/2025) is month-first, as American software writes;
+    a column where every value could be either (05/01/2025) cannot be read. 01/01/2025 reads
+    the same either way."""
+    names = [c.name for c in table.columns if extract.duck_type(c) == "DATE"]
+    if not names:
+        return {}
+    inner, aggregates = [], []
+    for i, name in enumerate(names):
+        t, k, a, b = f"t{i}", f"k{i}", f"a{i}", f"b{i}"
+        kind = "CASE " + " ".join(f"WHEN {_matches(t, f)} THEN {_lit(f)}" for f in DATE_FORMS) + " END"
+        parts = r"^([0-9]{1,2})[-/]([0-9]{1,2})[-/][0-9]{4}$"
+        inner += [t, f"{kind} AS {k}", f"TRY_CAST(regexp_extract({t}, {_lit(parts)}, 1) AS INTEGER) AS {a}",
+                  f"TRY_CAST(regexp_extract({t}, {_lit(parts)}, 2) AS INTEGER) AS {b}"]
+        day_first = f"{k} IN ({', '.join(_lit(f) for f in _DAY_FIRST)})"
+        us = f"{day_first} AND {a} BETWEEN 1 AND 12 AND {b} BETWEEN 13 AND 31"
+        either = f"{day_first} AND {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b}"
+        aggregates += [f"count_if({k} = {_lit(f)})" for f in DATE_FORMS]
+        aggregates += [f"count_if({day_first} AND {a} BETWEEN 13 AND 31)"]
+        for cond in (us, either):
+            aggregates += [f"count_if({cond})", f"arg_min(_baris, _urut) FILTER (WHERE {cond})",
+                           f"arg_min({t}, _urut) FILTER (WHERE {cond})"]
+    trimmed = ", ".join(f"""NULLIF(trim("{name}"), '') AS t{i}""" for i, name in enumerate(names))
+    row = duck.execute(f"SELECT {', '.join(aggregates)} FROM (SELECT _baris, _urut, {', '.join(inner)} "
+                       f"FROM (SELECT _baris, _urut, {trimmed} FROM v_{table.name}))").fetchone()
+    width = len(aggregates) // len(names)
+    forms = list(DATE_FORMS)
+    stats = {name: row[i * width:(i + 1) * width] for i, name in enumerate(names)}
+    columns = {name: DateColumn(None, {f: n for f, n in zip(forms, s) if n}) for name, s in stats.items()}
+    for column in columns.values():
+        if column.counts:  # the most common form; a tie goes to the form listed first
+            column.form = max(column.counts, key=lambda f: (column.counts[f], -forms.index(f)))
+    shown_first = any(s[len(forms)] and columns[name].form in _DAY_FIRST for name, s in stats.items())
+    for name, column in columns.items():
+        day_first, us, us_row, us_value, either, either_row, either_value = stats[name][len(forms):]
+        if column.mixed:
+            seen = sorted(column.counts.items(), key=lambda fn: (-fn[1], forms.index(fn[0])))
+            hint = (" (di XLSX, sel bertipe tanggal terbaca TTTT-BB-HH dan sel angka sebagai angka seri Excel)"
+                    if {"iso", "seri"} & set(column.counts) else "")
+            column.problems.append((
+                "kolom mencampur format tanggal: " + ", ".join(f"{_n(n)} baris {DATE_FORMS[f].name}" for f, n in seen)
+                + f"; pakai satu format untuk seluruh kolom{hint}. Baris yang tidak berformat "
+                f"{DATE_FORMS[column.form].name} disebut satu per satu", None))
+        if column.form in _DAY_FIRST and us and not day_first:
+            column.unreadable = True
+            column.problems.append((
+                f"tanggal tampaknya ditulis bulan/hari/tahun (format AS): {_n(us)} baris bagian keduanya lebih "
+                f"dari 12 (mis. baris {us_row}) dan tidak ada yang bagian pertamanya lebih dari 12. Tulis hari "
+                f"lebih dulu ({DATE_FORMS[column.form].name}, mis. {DATE_FORMS[column.form].example}) atau "
+                "TTTT-BB-HH", us_value))
+        elif column.form in _DAY_FIRST and either and not day_first and not shown_first:
+            column.unreadable = True
+            column.problems.append((
+                "hari dan bulan tidak dapat dibedakan: tidak ada tanggal di kolom ini yang bagian pertama atau "
+                "keduanya lebih dari 12, juga tidak di kolom tanggal lain berkas ini (mis. baris "
+                f"{either_row}: hari lalu bulan, atau bulan lalu hari?). Tulis tanggal sebagai TTTT-BB-HH "
+                "(mis. 2024-07-15) atau sebagai sel tanggal di XLSX", either_value))
+    return columns
+
+
+def _date_rules(t: str, name: str, found: DateColumn) -> list[Rule]:
+    """The rule naming each value that is no date in the column's form, and the serials that
+    Excel's 1900 leap year makes unreadable."""
+    col = f'"{name}"'
+    valid = f"regexp_full_match({col}, {_lit(_ISO)}) AND {_date(col)} IS NOT NULL"
+    if found.form is None:
+        message = ("bukan tanggal yang valid; tulis TTTT-BB-HH (mis. 2024-07-15), HH-BB-TTTT (15-07-2024) "
+                   "atau HH/BB/TTTT (15/07/2024), atau pakai sel tanggal di XLSX")
+    else:
+        form = DATE_FORMS[found.form]
+        message = (f"bukan tanggal yang valid; kolom ini memakai format {form.name} (mis. {form.example}): "
+                   "tanggalnya harus ada (30 Februari tidak ada) dan ditulis dalam format itu")
+    if found.form is None or found.converted:
+        bad = f"NOT ({valid})"
+    elif found.unreadable:  # its own values are named by the column's message
+        bad = f"NOT {_matches(col, found.form)}"
+    else:
+        bad = f"({_iso_from(found.form, col)}) IS NULL"
+    rules = []
+    if found.form == "seri":
+        early = f"{_matches(col, 'seri')} AND {_serial(col)} < {FIRST_SERIAL}"
+        bad += f" AND NOT ({early})"
+        rules.append(Rule(t, name, f"angka seri Excel di bawah {FIRST_SERIAL} (sebelum 1 Maret 1900) tidak dapat "
+                                   "dibaca pasti, karena Excel menganggap 1900 tahun kabisat; tulis tanggalnya "
+                                   "sebagai TTTT-BB-HH", early))
+    return [Rule(t, name, message, f"{col} IS NOT NULL AND {bad}")] + rules
+
+
+def _column_rules(table: sa.Table, per: dt.date, per_label: str,
+                  dates: dict[str, DateColumn] | None = None) -> list[Rule]:
     rules: list[Rule] = []
     t = table.name
     for c in table.columns:
@@ -230,10 +405,9 @@ def _column_rules(table: sa.Table, per: dt.date, per_label: str) -> list[Rule]:
             rules.append(Rule(t, c.name, f"terlalu panjang (paling banyak {length} karakter)",
                               f"length({col}) > {length}"))
         if kind == "DATE":
-            written = f"regexp_full_match({col}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
-            rules.append(Rule(t, c.name, "bukan tanggal yang valid; gunakan format TTTT-BB-HH, "
-                                         "mis. 2024-07-15",
-                              f"{col} IS NOT NULL AND (NOT {written} OR {_date(col)} IS NULL)"))
+            # After normalise every date reads ISO, whatever form its file wrote it in.
+            written = f"regexp_full_match({col}, {_lit(_ISO)})"
+            rules += _date_rules(t, c.name, (dates or {}).get(c.name, DateColumn()))
             rules.append(Rule(t, c.name, "tanggal sebelum tahun 1900 tidak masuk akal",
                               f"{written} AND {_date(col)} < DATE '1900-01-01'"))
             rules.append(Rule(t, c.name, f"tanggal sesudah tanggal acuan {per.isoformat()} ({per_label}); "
@@ -305,7 +479,9 @@ def _decimal_rules(t: str, c: sa.Column, plain: str) -> list[Rule]:
 
 
 _PATTERN_MESSAGE = {
-    ("wilayah", "kode"): "kode wilayah harus 2 digit (provinsi) atau 4 digit (kabupaten/kota)",
+    ("wilayah", "kode"): ("kode wilayah harus 2 digit (provinsi) atau 4 digit (kabupaten/kota), mis. 35 atau "
+                          "3578; kode bertitik seperti Kemendagri menulisnya (35.78) juga diterima. Di Excel "
+                          "simpan kolom kode sebagai teks: sebagai angka, 35.10 menjadi 35.1"),
     ("pegawai", "nip"): "NIP harus 18 digit angka (simpan sebagai teks agar tidak dibulatkan Excel)",
 }
 
@@ -395,7 +571,35 @@ _CROSS_RULES = [
                AND {_date('n_riwayat_pelatihan.tanggal_selesai')} < {_date('p.tanggal_lahir')} + INTERVAL 15 YEAR)""",
          """tanggal_selesai || ' / lahir ' || (
               SELECT min(p.tanggal_lahir) FROM all_pegawai p WHERE p.nip = n_riwayat_pelatihan.nip)"""),
+    # The official region list (reference.wilayah_resmi) sits in `ref_wilayah` (_official_regions).
+    Rule("wilayah", "kode", f"kode wilayah tidak ada dalam {ref.DAFTAR_WILAYAH}; periksa kodenya",
+         "regexp_full_match(kode, '[0-9]{2}|[0-9]{4}') AND kode NOT IN (SELECT kode FROM ref_wilayah)"),
 ]
+
+# Rules whose findings are warnings: shown and kept, never a reason to refuse an import.
+_WARNING_RULES = [
+    Rule("wilayah", "nama", f"nama berbeda dari {ref.DAFTAR_WILAYAH}: {{detail}}; nama yang tertulis tetap "
+                            "dipakai, samakan bila itu salah ketik",
+         """nama IS NOT NULL AND EXISTS (SELECT 1 FROM ref_wilayah r WHERE r.kode = n_wilayah.kode
+              AND kunci_nama(n_wilayah.nama) NOT IN (r.kunci_resmi, r.kunci_tampil))""",
+         detail="(SELECT r.nama || ' (' || r.nama_resmi || ')' FROM ref_wilayah r WHERE r.kode = n_wilayah.kode)"),
+]
+
+
+def _official_regions(duck) -> None:
+    """The official region list as table `ref_wilayah`, with `kunci_nama`: a name as compared
+    with it, without case, spaces, hyphens or dots, `Kab`/`Kab.` read as `Kabupaten` and
+    `Adm.` as `Administrasi`, a leading `Provinsi` dropped (`Kab. Tojo Una Una` is
+    `KABUPATEN TOJO UNA UNA`)."""
+    duck.execute("""CREATE OR REPLACE TEMP MACRO kunci_nama(x) AS regexp_replace((
+        WITH k AS (SELECT regexp_replace(lower(x), '[^a-z0-9]', '', 'g') AS k)
+        SELECT CASE WHEN k LIKE 'kab%' AND k NOT LIKE 'kabupaten%' THEN 'kabupaten' || substr(k, 4)
+                    WHEN k LIKE 'provinsi%' THEN substr(k, 9) ELSE k END FROM k),
+        '^(kota|kabupaten)adm(inistrasi)?', '\\1administrasi')""")
+    rows = ", ".join(f"({_lit(kode)}, {_lit(w.nama)}, {_lit(w.nama_resmi)})" for kode, w in ref.wilayah_resmi().items())
+    duck.execute(f"""CREATE OR REPLACE TEMP TABLE ref_wilayah AS SELECT kode, nama, nama_resmi,
+        kunci_nama(nama_resmi) AS kunci_resmi, kunci_nama(nama) AS kunci_tampil
+        FROM (VALUES {rows}) AS t(kode, nama, nama_resmi)""")
 
 
 def _key(table: sa.Table) -> list[str]:
@@ -414,6 +618,18 @@ def _run_rule(duck, report: Report, rule: Rule, labels: dict[str, str]) -> None:
         report.total += rows[0][3] - len(rows)  # the rest of this rule's findings, uncounted above
 
 
+def _run_warning(duck, report: Report, rule: Rule, labels: dict[str, str]) -> None:
+    """`_run_rule` for a rule of _WARNING_RULES: its findings go to the report's warnings."""
+    value = rule.value or (f'"{rule.column}"' if rule.column else "NULL")
+    rows = duck.execute(
+        f"SELECT left(_baris, {SHOWN_CHARS}), left(v, {SHOWN_CHARS}), length(v), d FROM ("
+        f"SELECT _baris, _urut, CAST({value} AS VARCHAR) AS v, CAST({rule.detail or 'NULL'} AS VARCHAR) AS d "
+        f"FROM n_{rule.table} WHERE {rule.where}) ORDER BY _urut LIMIT {MAX_PROBLEMS}").fetchall()
+    for baris, nilai, length, detail in rows:
+        report.warn(Problem(labels[rule.table], baris, rule.column, shown(nilai, length),
+                            rule.message.replace("{detail}", detail or "")))
+
+
 def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
              existing: set[str] = frozenset(), per: dt.date | None = None) -> Report:
     """Check the `v_` tables named in `labels` (table -> file or table label shown).
@@ -424,8 +640,14 @@ def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
     """
     report = Report()
     per, per_label = (dt.date.today(), "hari ini") if per is None else (per, "--per")
+    dates = {}
     for name in labels:
-        normalise(duck, contract.TABLES_BY_NAME[name])
+        table = contract.TABLES_BY_NAME[name]
+        dates[name] = date_columns(duck, table)
+        for column, found in dates[name].items():
+            for message, value in found.problems:
+                report.add(Problem(labels[name], None, column, shown(value), message))
+        normalise(duck, table, dates[name])
     # Every referenced table as one view: the source as it will be after the import, the rows
     # being checked in place of the stored rows with their key.
     for table in contract.TABLES:
@@ -442,11 +664,13 @@ def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
         cols = ", ".join(f'CAST(NULL AS VARCHAR) AS "{c.name}"' for c in table.columns)
         duck.execute(f"CREATE OR REPLACE TEMP VIEW all_{table.name} AS "
                      + (" UNION ALL ".join(parts) if parts else f"SELECT {cols} WHERE false"))
+    if "wilayah" in labels:
+        _official_regions(duck)
     for name in labels:
         table = contract.TABLES_BY_NAME[name]
         # The rules within a row, counted in one scan; only those that find something are asked
         # again for their rows (a good file costs one query per table, not one per rule).
-        rules = _column_rules(table, per, per_label) + [r for r in _ROW_RULES if r.table == name]
+        rules = _column_rules(table, per, per_label, dates[name]) + [r for r in _ROW_RULES if r.table == name]
         found = duck.execute("SELECT " + ", ".join(f"count_if({r.where})" for r in rules)
                              + f" FROM n_{name}").fetchone()
         for rule in [r for r, n in zip(rules, found) if n] + [r for r in _CROSS_RULES if r.table == name]:
@@ -468,6 +692,8 @@ def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
                 name, c.name, f"tidak ditemukan di tabel {ref_table} (kolom {ref_col})",
                 f"""{c.name} IS NOT NULL AND {c.name} NOT IN (
                       SELECT "{ref_col}" FROM all_{ref_table} WHERE "{ref_col}" IS NOT NULL)"""), labels)
+        for rule in [r for r in _WARNING_RULES if r.table == name]:
+            _run_warning(duck, report, rule, labels)
     # Read file by file, row by row.
     order = {label: i for i, label in enumerate(labels.values())}
     report.problems.sort(key=lambda p: (order.get(p.berkas, 0), _row_number(p.baris)))

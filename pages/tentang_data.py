@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access import contract, kamus, queries
+from data_access import config, contract, kamus, queries, riwayat
 from ui import download
 from ui import format as fmt
 from ui import frame
@@ -26,15 +26,36 @@ st.markdown(f"Sumber: **{fmt.teks_aman(info.source)}** · versi kontrak data "
             f"**{fmt.teks_aman(meta.get('versi_kontrak'))}** · "
             f"mart dibangun {fmt.waktu(info.built_at)}")
 
-left, right = st.columns(2, gap="large")
-with left:
-    st.subheader("Isi sumber pada refresh terakhir")
-    counts = queries.row_counts(k.sel)
-    frame.table(counts.rename(columns={"tabel": "Tabel sumber", "baris": "Jumlah baris"}), "Isi sumber")
-with right:
-    st.subheader("Isi mart analitik")
-    mart_counts = queries.mart_tables(k.sel)
-    frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
+st.subheader("Kesegaran per tabel")
+batas = config.load_settings().batas_kesegaran_bulan
+per_tabel, per_instansi = queries.kesegaran(k.sel, batas)
+for row in per_tabel[per_tabel["Tertinggal"] != ""].itertuples(index=False):
+    st.warning(f"Tabel **{row.Tabel}** tertinggal: tanggal terbarunya {fmt.tanggal(row[2])}, lebih dari {batas} bulan "
+               f"sebelum data per {fmt.tanggal(info.data_per)}. Periksa apakah data terbarunya sudah diimpor.",
+               icon=":material/update:")
+st.caption(f"Isi setiap tabel sumber pada refresh terakhir, dalam cakupan Anda (filter di samping tidak berlaku). "
+           f"Tanggal terbaru: tanggal paling akhir yang dimuat tabel itu, sampai hari refresh. Tabel ditandai "
+           f"tertinggal bila tanggal terbarunya lebih dari {batas} bulan sebelum data per (pengaturan "
+           "BATAS_KESEGARAN_BULAN).")
+frame.table(per_tabel, "Kesegaran per tabel")
+with st.expander(f"Kesegaran per instansi ({fmt.angka(len(per_instansi))} instansi)"):
+    st.caption("Jumlah baris dan tanggal terbaru tabel bertanggal per instansi (pegawai dan survei lewat unit kerjanya, "
+               "pelatihan dan penilaian lewat pegawainya). Kolom Tertinggal menyebut tabel instansi itu yang tanggal "
+               f"terbarunya lebih dari {batas} bulan sebelum data per.")
+    frame.table(per_instansi, "Kesegaran per instansi")
+
+st.subheader("Riwayat impor dan pembaruan mart")
+history, damaged = riwayat.tabel(info.path, pelaku=k.pengguna.peran == "admin")
+if history.empty:
+    st.caption("Belum ada impor atau pembaruan mart yang tercatat di sini.")
+else:
+    frame.table(history, "Riwayat impor dan pembaruan")
+if damaged:
+    st.caption(f"{fmt.angka(damaged)} baris riwayat tidak terbaca dan dilewati (berkas {riwayat.NAMA_BERKAS}).")
+
+st.subheader("Isi mart analitik")
+mart_counts = queries.mart_tables(k.sel)
+frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
 
 st.subheader("Indikator")
 indicators = kamus.indikator()

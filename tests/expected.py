@@ -32,6 +32,18 @@ def source_table(url: str, table: str) -> pd.DataFrame:
     return df
 
 
+def data_per(url: str):
+    """The latest date of a training, an assessment or a survey in the source, by plain SQL: the
+    "data per" date (the demo's last records fall on its reference date or a few days before)."""
+    engine = db.make_engine(url)
+    with engine.connect() as conn:
+        latest = max(pd.to_datetime(conn.execute(sa.text(f"SELECT max({c}) FROM {t}")).scalar()).date()
+                     for t, c in (("riwayat_pelatihan", "tanggal_selesai"), ("penilaian_kompetensi", "tanggal"),
+                                  ("survei_kepuasan", "tanggal")))
+    engine.dispose()
+    return latest
+
+
 def mart_query(mart, sql: str) -> pd.DataFrame:
     with duckdb.connect(str(mart), read_only=True) as con:
         return con.execute(sql).df()

@@ -8,7 +8,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import format as fmt
+
 from .conftest import REPO, SEED
+from .expected import data_per
 
 PAGES = ["ringkasan", "pelatihan", "kompetensi", "kepuasan", "perbandingan", "dampak", "unduh", "tentang_data"]
 TIMEOUT = 60
@@ -52,7 +55,7 @@ def test_every_page_renders(app_env, page):
     assert at.title, page
     assert "ASN dalam pilihan ini" in header_line(at)
     assert any("DATA DEMO" in w.value for w in at.warning)
-    assert any("Data per **31 Okt 2026**" in w.value for w in at.warning)
+    assert any(f"Data per **{fmt.tanggal(data_per(app_env[0]))}**" in w.value for w in at.warning)
 
 
 def test_cascade_narrows_options(app_env):

@@ -193,7 +193,7 @@ def test_numbers_are_stored_as_written(tmp_path):
     assert report.ok, report.text()
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT jumlah_penerima FROM volume_layanan")).scalar() == 1000
-        assert conn.execute(sa.text("SELECT jp FROM riwayat_pelatihan WHERE id = 1")).scalar() == 1.25
+        assert conn.execute(sa.text("SELECT jp FROM riwayat_pelatihan WHERE id = '1'")).scalar() == 1.25
         assert conn.execute(sa.text("SELECT lintang FROM wilayah WHERE kode = '32'")).scalar() == -6.914
     engine.dispose()
 
@@ -353,9 +353,9 @@ def test_check_finds_implausible_rows_stored_by_other_means(empty_source, tmp_pa
     assert _import(tmp_path, good_files(), "csv", empty_source).ok
     engine = db.make_engine(empty_source)
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE riwayat_pelatihan SET tanggal_mulai = :d, tanggal_selesai = :d WHERE id = 2"),
+        conn.execute(sa.text("UPDATE riwayat_pelatihan SET tanggal_mulai = :d, tanggal_selesai = :d WHERE id = '2'"),
                      {"d": dt.date(2004, 12, 31)})  # Budi, born 1985-01-01: at 19, plausible
-        conn.execute(sa.text("UPDATE riwayat_pelatihan SET tanggal_mulai = :d, tanggal_selesai = :d WHERE id = 1"),
+        conn.execute(sa.text("UPDATE riwayat_pelatihan SET tanggal_mulai = :d, tanggal_selesai = :d WHERE id = '1'"),
                      {"d": dt.date(2004, 12, 31)})  # Siti, born 1990-01-26: at 14
         conn.execute(sa.text("UPDATE survei_kepuasan SET tanggal = :d"), {"d": dt.date(2205, 7, 1)})
         conn.execute(sa.text("UPDATE pegawai SET tanggal_lahir = :d WHERE nip = :n"),
@@ -439,7 +439,7 @@ def test_bad_row_in_a_later_chunk_stores_nothing(tmp_path, small_chunks):
     assert "7 baris: 5 baru, 2 menggantikan baris tersimpan" in _text(report)
     engine = db.make_engine(url)
     with engine.connect() as conn:
-        assert [r[0] for r in conn.execute(sa.text("SELECT id FROM riwayat_pelatihan ORDER BY id"))] == list(range(1, 8))
+        assert [r[0] for r in conn.execute(sa.text("SELECT id FROM riwayat_pelatihan ORDER BY id"))] == [str(i) for i in range(1, 8)]
     engine.dispose()
 
 
@@ -448,7 +448,7 @@ def test_database_refusing_a_later_batch_rolls_back_the_earlier_ones(tmp_path, s
     assert _import(tmp_path, good_files(), "csv", url).ok
     engine = db.make_engine(url)
     with engine.begin() as conn:  # the database itself refuses id 6: the fourth batch of two
-        conn.execute(sa.text("CREATE TRIGGER tolak BEFORE INSERT ON riwayat_pelatihan WHEN NEW.id = 6 "
+        conn.execute(sa.text("CREATE TRIGGER tolak BEFORE INSERT ON riwayat_pelatihan WHEN NEW.id = '6' "
                              "BEGIN SELECT RAISE(ABORT, 'ditolak pemicu'); END"))
     report = importer.import_folder(engine, write_folder(tmp_path / "b", {"riwayat_pelatihan": _trainings(7)}),
                                     per=PER)
@@ -456,4 +456,4 @@ def test_database_refusing_a_later_batch_rolls_back_the_earlier_ones(tmp_path, s
     with engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, nama_pelatihan FROM riwayat_pelatihan ORDER BY id")).all()
     engine.dispose()
-    assert [tuple(r) for r in rows] == [(1, "Pelatihan Pengelolaan Keuangan"), (2, "E-learning Integritas")]
+    assert [tuple(r) for r in rows] == [("1", "Pelatihan Pengelolaan Keuangan"), ("2", "E-learning Integritas")]

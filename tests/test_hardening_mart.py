@@ -296,7 +296,7 @@ def test_malformed_database_url_in_the_app(url, monkeypatch, tmp_path):
 # --- a killed refresh leaves nothing behind the next one -----------------------------------------
 
 def _scratch(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name not in ("mart.duckdb", "sumber.sqlite"))
+    return sorted(p.name for p in folder.iterdir() if p.name not in ("mart.duckdb", "sumber.sqlite", "riwayat.jsonl"))
 
 
 def test_killed_refresh_leaves_no_scratch_after_the_next(copy):

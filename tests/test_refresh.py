@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from data_access import db, refresh, rules
+from data_access import contract, db, refresh, rules
 from data_access.reference import UNSUR_IKM
 
-from .expected import assessed, latest_levels
+from .expected import assessed, data_per, latest_levels
 from .expected import mart_query as _mart
 from .expected import person_years as _person_years
 from .expected import source_table as _source
@@ -78,16 +78,20 @@ def test_training_by_kind_mode_and_month(source):
 def test_same_period_figures_equal_raw_records(source):
     src, mart = source
     meta = dict(_mart(mart, "SELECT kunci, nilai FROM meta").values.tolist())
-    assert meta["batas_sd"] == "10-31"  # the demo's data_per is 31 October 2026
+    latest = max(src[t][c].max() for t, c in (("riwayat_pelatihan", "tanggal_selesai"),  # the demo's data_per:
+                                              ("penilaian_kompetensi", "tanggal"), ("survei_kepuasan", "tanggal")))
+    # its last record, in October 2026
+    assert latest.month == 10 and meta["batas_sd"] == f"10-{latest.day:02d}"
     py = _person_years(src)
     pns = py[py["jenis_asn"] == "PNS"]
-    # The same months count who was on the payroll by the cut-off (TMT up to 31 October of that year).
-    on_time = pns["tmt_asn"] <= pd.to_datetime(pns["tahun"].astype(str) + "-10-31")
+    # The same months count who was on the payroll by the cut-off (TMT up to that day of that year).
+    on_time = pns["tmt_asn"] <= pd.to_datetime(pns["tahun"].astype(str) + f"-10-{latest.day:02d}")
     assert (~on_time).any()  # some PNS came later in the year: the rule is exercised
     pns = pns[on_time][["nip", "tahun"]]
     tr = src["riwayat_pelatihan"]
-    assert (tr["tanggal_selesai"].dt.month > 10).any()  # the cut-off leaves records out
-    by_cutoff = tr[tr["tanggal_selesai"].dt.month <= 10]  # up to 31 October of each year
+    month_day = tr["tanggal_selesai"].dt.month * 100 + tr["tanggal_selesai"].dt.day
+    assert (month_day > 1000 + latest.day).any()  # the cut-off leaves records out
+    by_cutoff = tr[month_day <= 1000 + latest.day]  # up to that day of October of each year
     hundredths = (by_cutoff["jp"] * 100).round().astype("int64")
     jp_sd = (hundredths.groupby([by_cutoff["nip"], by_cutoff["tanggal_selesai"].dt.year.rename("tahun")]).sum()
              .rename("jp_sd").reset_index())
@@ -151,9 +155,9 @@ def test_metadata_describes_source_without_credentials(demo_sources):
     kind, url, mart = demo_sources
     meta = dict(_mart(mart, "SELECT kunci, nilai FROM meta").values.tolist())
     assert meta["demo"] == "ya"
-    assert meta["data_per"] == "2026-10-31"
+    assert meta["data_per"] == data_per(url).isoformat()
     assert (meta["tahun_awal"], meta["tahun_akhir"]) == ("2022", "2026")
-    assert meta["versi_kontrak"] == "1.0"
+    assert meta["versi_kontrak"] == contract.CONTRACT_VERSION == "1.1"
     assert int(meta["baris_pegawai"]) == 1500
     assert "postgres@" not in meta["sumber"] and "root@" not in meta["sumber"]
 
@@ -175,7 +179,7 @@ def test_swap_is_atomic_and_failed_refresh_keeps_old_mart(sqlite_demo, tmp_path)
     with duckdb.connect(str(mart), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM pegawai").fetchone()[0] == 1500
         assert con.execute("SELECT nilai FROM meta WHERE kunci = 'dibangun_pada'").fetchone() >= before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "riwayat.jsonl"]  # and its history
 
 
 def test_refresh_of_broken_source_keeps_old_mart(sqlite_demo, tmp_path):
@@ -190,7 +194,7 @@ def test_refresh_of_broken_source_keeps_old_mart(sqlite_demo, tmp_path):
         refresh.refresh(f"sqlite:///{broken}", str(mart))
     with duckdb.connect(str(mart), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM kompetensi_pegawai_sel").fetchone()[0] > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "rusak.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mart.duckdb", "riwayat.jsonl", "rusak.sqlite"]
 
 
 @pytest.mark.parametrize("table", refresh.COARSE)

@@ -19,7 +19,7 @@ from data_access.queries import Selection
 from data_access.filters import Filters, Scope
 from ui import format as fmt
 
-from .expected import ADMIN, mart_query, source_table
+from .expected import ADMIN, data_per, mart_query, source_table
 from .test_akses import app_as
 from .test_frame import PAGES, REPO, new_app, open_tables
 
@@ -123,7 +123,7 @@ def test_xlsx_has_the_table_and_the_keterangan(app_env, files):
     assert list(rows[0]) == shown and len(rows) - 1 == len(at.dataframe[i].value)
     notes = dict((r[0], r[1]) for r in book["Keterangan"].values if r and r[0])
     assert notes["Tahun"] == "2025" and "Provinsi: Jawa Barat" in notes["Filter"]
-    assert notes["Data per"] == "31 Okt 2026" and "DATA DEMO" in notes["Sumber"]
+    assert notes["Data per"] == fmt.tanggal(data_per(app_env[0])) and "DATA DEMO" in notes["Sumber"]
     for column in rows[0]:
         assert notes[column] not in (None, "-"), column  # every column is defined
 

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from data_access.reference import PROVINSI
 from data_access.rules import IKM_KATEGORI
 
 from .format import BULAN, BULAN_SINGKAT
@@ -152,14 +153,15 @@ def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
     """The 38 provinces as tiles coloured by `value`, the value printed in each tile.
 
     `data` has kode_provinsi, nama, `value` and `label` (the value as text, formatted
-    the Indonesian way); provinces missing from it are drawn grey without a value.
+    the Indonesian way); provinces missing from it are drawn grey without a value. The
+    tooltip names each province in full: as the data names it, else by the official list.
     Clicking a tile selects its province (selection parameter "provinsi").
     """
     tiles = pd.DataFrame([{"kode_provinsi": k, "kolom": c, "baris": r, "singkatan": SINGKATAN[k]}
                           for k, (c, r) in TILE_GRID.items()])
     df = tiles.merge(data, on="kode_provinsi", how="left")
     df["label"] = df["label"].fillna("–")
-    df["nama"] = df["nama"].fillna("Tidak ada data")
+    df["nama"] = df["nama"].fillna(df["kode_provinsi"].map({k: nama for k, nama, *_ in PROVINSI}))
     df["dipilih"] = df["kode_provinsi"] == selected
     click = alt.selection_point(name="provinsi", fields=["kode_provinsi"], on="click", clear=False)
     # The scale spans the provinces' own range, so that differences between them show.

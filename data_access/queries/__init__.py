@@ -20,6 +20,7 @@ from .pelatihan import (RINCIAN, bagian_moda, cakupan_nasional, cakupan_per_wila
                         cara_pengembangan, daring_per_3t, distribusi_jp, kemajuan_bulanan, posisi_jalur, target_jp,
                         unit_cakupan_terendah)
 from .ringkasan import PERHATIAN_BARIS, RINGKASAN, entitas_perhatian, headline, indikator_provinsi, perlu_perhatian, tren
-from .umum import CASCADE, JENIS_INSTANSI_LABEL, UNITS, cakupan_ada, filter_options, jumlah_asn, mart_tables, nama_cakupan, row_counts
+from .umum import (CASCADE, JENIS_INSTANSI_LABEL, TANGGAL_KESEGARAN, UNITS, cakupan_ada, filter_options, jumlah_asn,
+                   kesegaran, mart_tables, nama_cakupan, row_counts)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

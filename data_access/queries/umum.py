@@ -120,3 +120,78 @@ def row_counts(sel: Selection) -> pd.DataFrame:
 def _row_counts(sel: Selection) -> pd.DataFrame:
     meta = run(sel, "SELECT kunci, nilai FROM meta WHERE kunci LIKE 'baris_%' ORDER BY kunci")
     return pd.DataFrame({"tabel": meta["kunci"].str.removeprefix("baris_"), "baris": meta["nilai"].astype(int)})
+
+
+# Freshness: what "latest date" means for each dated source table, and the short names of the
+# per-agency columns.
+TANGGAL_KESEGARAN = {"pegawai": "tmt_asn atau tanggal_berhenti", "riwayat_pelatihan": "tanggal_selesai",
+                     "penilaian_kompetensi": "tanggal", "survei_kepuasan": "tanggal"}
+_SINGKAT = {"pegawai": "Pegawai", "riwayat_pelatihan": "Pelatihan", "penilaian_kompetensi": "Penilaian",
+            "survei_kepuasan": "Survei"}
+
+
+def kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How fresh each source table is, in the user's scope (not the page's filters), as the last
+    refresh read it (mart table kesegaran): (per table: rows, latest date, what that date is, and
+    "Tertinggal" where it is more than `batas_bulan` months before the mart's data per; per agency:
+    the rows and latest date of the dated tables, and which of them lag). Reference tables without
+    an agency (wilayah, kompetensi, ...) count whole for every scope. Counts are small-cell
+    protected for the roles that see aggregates only (their dates with them)."""
+    return _kesegaran(Selection(sel.path, sel.version, sel.scope), batas_bulan)
+
+
+@cached(ttl=OPTIONS_TTL, max_entries=200)
+def _kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .. import contract, mart
+    from ._base import lindungi
+
+    clause, params = where(Filters(), sel.scope, year=False, person=False)
+    per = mart.info_at(sel.path, sel.version).data_per
+    visible = f"(SELECT * FROM kesegaran WHERE NOT per_instansi OR ({clause}))"
+    tables = run(sel, f"""SELECT tabel, bool_or(per_instansi) AS per_instansi, sum(jumlah_baris)::BIGINT AS baris,
+            max(tanggal_terbaru) AS tanggal_terbaru FROM {visible} GROUP BY tabel""", params)
+    agencies = run(sel, f"""SELECT k.tabel, k.kode_instansi, i.nama AS nama_instansi,
+            sum(k.jumlah_baris)::BIGINT AS baris, max(k.tanggal_terbaru) AS tanggal_terbaru
+        FROM {visible} k LEFT JOIN instansi i ON i.kode = k.kode_instansi
+        WHERE k.per_instansi AND k.tabel IN ({', '.join(f"'{t}'" for t in _SINGKAT)})
+        GROUP BY ALL""", params)
+
+    def lagging(frame: pd.DataFrame) -> pd.Series:
+        if per is None:
+            return pd.Series(False, index=frame.index)
+        limit = pd.to_datetime(frame["tanggal_terbaru"]) + pd.DateOffset(months=int(batas_bulan))
+        return frame["tabel"].isin(list(TANGGAL_KESEGARAN)) & (limit < pd.Timestamp(per))
+
+    def protect(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        hidden_before = frame["baris"].isna()
+        frame = lindungi(sel, frame, "baris", ["baris"], by=by, parts=bool(by))
+        frame.loc[frame["baris"].isna() & ~hidden_before, "tanggal_terbaru"] = pd.NaT
+        return frame
+
+    tables = pd.DataFrame({"tabel": [t.name for t in contract.TABLES]}).merge(tables, on="tabel", how="left")
+    tables["baris"] = tables["baris"].astype("float64").fillna(0.0)  # a table without rows has none
+    tables["tanggal_terbaru"] = pd.to_datetime(tables["tanggal_terbaru"])
+    counted = tables["per_instansi"].fillna(False).astype(bool)
+    tables = pd.concat([protect(tables[counted], []), tables[~counted]]).sort_index()
+    per_table = pd.DataFrame({
+        "Tabel": tables["tabel"], "Jumlah baris": tables["baris"], "Tanggal terbaru": tables["tanggal_terbaru"],
+        "Tanggal dari kolom": tables["tabel"].map(TANGGAL_KESEGARAN).fillna(""),
+        "Tertinggal": lagging(tables).map({True: f"lebih dari {batas_bulan} bulan sebelum data per", False: ""})})
+
+    agencies["baris"] = agencies["baris"].astype("float64")
+    agencies["tanggal_terbaru"] = pd.to_datetime(agencies["tanggal_terbaru"])
+    agencies = protect(agencies, ["tabel"])
+    agencies["kode_instansi"] = agencies["kode_instansi"].fillna("")
+    agencies["nama_instansi"] = agencies["nama_instansi"].fillna("(pegawai atau unit tidak ditemukan)")
+    keys = ["kode_instansi", "nama_instansi"]
+    wide = agencies[keys].drop_duplicates().sort_values(keys).set_index(keys)
+    for table, label in _SINGKAT.items():
+        part = agencies[agencies["tabel"] == table].set_index(keys)
+        wide[label] = part["baris"].reindex(wide.index)
+        wide.loc[~wide.index.isin(part.index), label] = 0.0  # no rows (a hidden count stays hidden)
+        wide[f"{label} terbaru"] = part["tanggal_terbaru"].reindex(wide.index)
+    behind = agencies[lagging(agencies)].groupby(keys)["tabel"].agg(
+        lambda t: ", ".join(label for table, label in _SINGKAT.items() if table in set(t)))
+    wide["Tertinggal"] = behind.reindex(wide.index).fillna("")
+    wide = wide.reset_index().rename(columns={"kode_instansi": "Kode instansi", "nama_instansi": "Instansi"})
+    return per_table, wide
