@@ -42,9 +42,10 @@ page = st.navigation({
     "Data": [
         st.Page("pages/unduh.py", url_path="unduh-data", title="Unduh data", icon=":material/download:"),
         st.Page("pages/tentang_data.py", url_path="tentang-data", title="Tentang data", icon=":material/info:"),
-        # Admins only: for anyone else the page is not registered, so no link or address reaches it.
+        # Admins over all of Indonesia only: for anyone else the page is not registered, so no link
+        # or address reaches it.
         *([st.Page("pages/kelola_data.py", url_path="kelola-data", title="Kelola data", icon=":material/upload_file:")]
-          if user.peran == "admin" else []),
+          if pengguna.kelola_data(user) else []),
     ],
 }, position="top")
 try:

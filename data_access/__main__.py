@@ -32,6 +32,14 @@ def _throttled():
     return report
 
 
+def _why_not_written(exc: OSError, own: dict[int, str]) -> str:
+    """Why a file could not be written, in Indonesian: `own` for what a command says its own way."""
+    why = {errno.EACCES: "tidak ada izin menulis di sana", errno.EPERM: "tidak ada izin menulis di sana",
+           errno.EROFS: "foldernya hanya-baca", errno.ENOTDIR: "sebagian jalurnya berkas, bukan folder",
+           errno.EEXIST: "sebagian jalurnya berkas, bukan folder", errno.ENOSPC: "disk penuh", **own}
+    return why.get(exc.errno, exc.strerror or str(exc))
+
+
 def cmd_demo(args, settings) -> int:
     from . import demo
     engine = db.make_engine(settings.database_url, create_sqlite_dir=True)
@@ -110,10 +118,8 @@ def cmd_template(args, settings) -> int:
               "--timpa untuk menggantinya.", file=sys.stderr)
         return 2
     except OSError as exc:
-        why = {errno.ENOENT: "foldernya tidak dapat dibuat di sana", errno.EACCES: "tidak ada izin menulis di sana", errno.EPERM: "tidak ada izin menulis di sana",
-               errno.EROFS: "foldernya hanya-baca", errno.ENOTDIR: "sebagian jalurnya berkas, bukan folder",
-               errno.EEXIST: "sebagian jalurnya berkas, bukan folder", errno.ENOSPC: "disk penuh",
-               errno.EISDIR: "nama berkas templat di sana adalah folder"}.get(exc.errno, exc.strerror or str(exc))
+        why = _why_not_written(exc, {errno.ENOENT: "foldernya tidak dapat dibuat di sana",
+                                     errno.EISDIR: "nama berkas templat di sana adalah folder"})
         print(f"Gagal: templat tidak bisa ditulis ke folder {folder}: {why}.", file=sys.stderr)
         return 2
     print(f"Templat impor ditulis ke {path}: satu lembar per tabel dengan satu baris contoh, daftar pilihan, dan "
@@ -232,8 +238,7 @@ def cmd_ekspor(args, settings) -> int:
         else:
             Path(args.keluar).write_bytes(data)
     except OSError as exc:
-        why = {errno.ENOENT: "foldernya tidak ada", errno.EACCES: "tidak ada izin menulis di sana",
-               errno.EISDIR: "itu sebuah folder", errno.ENOSPC: "disk penuh"}.get(exc.errno, exc.strerror or str(exc))
+        why = _why_not_written(exc, {errno.ENOENT: "foldernya tidak ada", errno.EISDIR: "itu sebuah folder"})
         print(f"Gagal: berkas {args.keluar} tidak bisa ditulis: {why}.", file=sys.stderr)
         return 2
     if ds.orang:

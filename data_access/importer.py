@@ -445,6 +445,7 @@ def import_folder(engine: sa.Engine, folder: Path, per: dt.date | None = None, w
         existing = _existing(engine, duck, _REFERENCED)
         checked = validate(duck, labels, existing, per=per)
         checked.warnings[:0] = report.warnings  # those found while reading come first
+        checked.warnings_total += report.warnings_total
         if format == "siasn":
             siasn.relabel(checked)  # SIASN files, records and fields instead of the mapped rows'
         if not checked.ok:

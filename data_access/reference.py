@@ -27,7 +27,6 @@ class Wilayah(NamedTuple):
 
 
 @functools.cache
-@functools.cache
 def wilayah_resmi() -> dict[str, Wilayah]:
     """The official list: normalised code (`35`, `3578`) -> Wilayah, in code order (read once;
     callers only read it)."""

@@ -19,6 +19,7 @@ import fcntl
 import json
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -94,9 +95,10 @@ def catat_impor(mart_path: str | Path, oleh: str, berkas, report=None, galat: st
         catat_aman(mart_path, "impor", oleh, "gagal", berkas=berkas, keterangan=galat)
     elif report.ok:
         catat_aman(mart_path, "impor", oleh, "berhasil", berkas=berkas, tabel=report.written,
-                   keterangan=f"{len(report.warnings)} peringatan" if report.warnings else "")
+                   keterangan=f"{report.warnings_total} peringatan" if report.warnings else "")
     else:
-        first = report.problems[0].text() if report.problems else ""
+        # Where the first problem is, never its value (a NIP, a name): the history is shown to every role.
+        first = replace(report.problems[0], nilai=None).text() if report.problems else ""
         catat_aman(mart_path, "impor", oleh, "ditolak", berkas=berkas,
                    keterangan=f"{report.total} masalah; tidak ada yang ditulis. {first}")
 

@@ -220,7 +220,7 @@ def _records(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
         return
     try:
         with path.open(encoding="utf-8-sig") as fh:
-            data = json.load(fh)
+            data = json.load(fh, parse_int=str)  # an integer's digits as written: no limit on their number
     except UnicodeDecodeError as exc:
         report.add(Problem(path.name, None, None, None,
                            f"berkas bukan teks UTF-8 (byte ke-{exc.start + 1}); simpan ulang sebagai UTF-8"))

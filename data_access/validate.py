@@ -45,8 +45,8 @@ class Problem:
 
     def text(self) -> str:
         where = self.berkas
-        if self.baris:
-            where += f", baris {self.baris}"
+        if self.baris:  # a line number, or a label of its own ("rekaman 3", "nip = …")
+            where += f", baris {self.baris}" if self.baris.isdigit() else f", {self.baris}"
         if self.kolom:
             where += f", kolom {self.kolom}"
         value = f" (nilai: {self.nilai!r})" if self.nilai is not None else ""
@@ -61,6 +61,7 @@ class Report:
     total: int = 0
     notes: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    warnings_total: int = 0
     # After a successful import: table -> (rows written, of which replaced a stored row).
     written: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -75,9 +76,11 @@ class Report:
         self.total += 1
 
     def warn(self, problem: Problem) -> None:
-        """Record a warning (the first MAX_PROBLEMS are kept): shown, but no reason to refuse."""
+        """Record a warning (the first MAX_PROBLEMS are kept, all are counted): shown, but no
+        reason to refuse."""
         if len(self.warnings) < MAX_PROBLEMS:
             self.warnings.append(problem)
+        self.warnings_total += 1
 
     def text(self) -> str:
         lines = list(self.notes)
@@ -90,8 +93,10 @@ class Report:
             if rest > 0:
                 lines.append(f"... dan {_n(rest)} masalah lainnya (hanya {MAX_PROBLEMS} pertama yang ditampilkan).")
         if self.warnings:
-            lines.append(f"Peringatan ({_n(len(self.warnings))}), tidak menghalangi impor:")
+            lines.append(f"Peringatan ({_n(self.warnings_total)}), tidak menghalangi impor:")
             lines += [f"- {p.text()}" for p in self.warnings]
+            if self.warnings_total > len(self.warnings):
+                lines.append(f"... dan {_n(self.warnings_total - len(self.warnings))} peringatan lainnya.")
         return "\n".join(lines)
 
     def table(self):
@@ -246,12 +251,13 @@ DATE_FORMS = {  # in this order a tie between forms is settled
     "iso": DateForm("TTTT-BB-HH", "2024-07-15", r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]00:00(:00([.]0+)?)?)?"),
     "hbt-": DateForm("HH-BB-TTTT", "15-07-2024", r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"),
     "hbt/": DateForm("HH/BB/TTTT", "15/07/2024", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"),
-    "seri": DateForm("angka seri Excel", "45488", r"[0-9]{1,7}([.]0+)?"),
+    # Five digits: 10000 (18 May 1927) to 99999 (2173). A shorter number is no date of these
+    # tables (2024 would be 16 July 1905) and is refused by name (_SHORT_NUMBER), as are Excel's
+    # serials up to 60, which its leap-year bug puts a day off.
+    "seri": DateForm("angka seri Excel", "45488", r"[0-9]{5}([.]0+)?"),
 }
 _DAY_FIRST = ("hbt-", "hbt/")
-# Excel counts days from 1899-12-30, but takes 1900 for a leap year: its serials 1-60 (up to its
-# 29 February 1900) are a day off or no day at all, so only 61 (1900-03-01) to 9999-12-31 are read.
-FIRST_SERIAL, LAST_SERIAL = 61, 2_958_465
+_SHORT_NUMBER = r"[0-9]{1,4}([.]0+)?"
 _ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # a date after normalise
 
 
@@ -268,8 +274,7 @@ def _iso_from(form: str, e: str) -> str:
     if form == "iso":
         return f"CASE WHEN {_matches(e, form)} AND {_date(f'left({e}, 10)')} IS NOT NULL THEN left({e}, 10) END"
     if form == "seri":
-        return (f"CASE WHEN {_matches(e, form)} AND {_serial(e)} BETWEEN {FIRST_SERIAL} AND {LAST_SERIAL} "
-                f"THEN CAST(DATE '1899-12-30' + {_serial(e)} AS VARCHAR) END")
+        return f"CASE WHEN {_matches(e, form)} THEN CAST(DATE '1899-12-30' + {_serial(e)} AS VARCHAR) END"
     sep = form[-1]
     return f"CASE WHEN {_matches(e, form)} THEN strftime(try_strptime({e}, '%d{sep}%m{sep}%Y'), '%Y-%m-%d') END"
 
@@ -361,8 +366,8 @@ def date_columns(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> dict[str, 
 
 
 def _date_rules(t: str, name: str, found: DateColumn) -> list[Rule]:
-    """The rule naming each value that is no date in the column's form, and the serials that
-    Excel's 1900 leap year makes unreadable."""
+    """The rule naming each value that is no date in the column's form, and the one naming a
+    short number (a year, or one of Excel's first serials) that is no date at all."""
     col = f'"{name}"'
     valid = f"regexp_full_match({col}, {_lit(_ISO)}) AND {_date(col)} IS NOT NULL"
     if found.form is None:
@@ -378,13 +383,10 @@ def _date_rules(t: str, name: str, found: DateColumn) -> list[Rule]:
         bad = f"NOT {_matches(col, found.form)}"
     else:
         bad = f"({_iso_from(found.form, col)}) IS NULL"
-    rules = []
-    if found.form == "seri":
-        early = f"{_matches(col, 'seri')} AND {_serial(col)} < {FIRST_SERIAL}"
-        bad += f" AND NOT ({early})"
-        rules.append(Rule(t, name, f"angka seri Excel di bawah {FIRST_SERIAL} (sebelum 1 Maret 1900) tidak dapat "
-                                   "dibaca pasti, karena Excel menganggap 1900 tahun kabisat; tulis tanggalnya "
-                                   "sebagai TTTT-BB-HH", early))
+    short = f"regexp_full_match({col}, {_lit(_SHORT_NUMBER)})"
+    rules = [Rule(t, name, "bukan tanggal: angka seri Excel sebuah tanggal sesudah 1927 lima digit (mis. 45488 = "
+                           "15 Juli 2024); bila ini tahun, tulis tanggal lengkap, mis. 2024-07-15", short)]
+    bad += f" AND NOT {short}"
     return [Rule(t, name, message, f"{col} IS NOT NULL AND {bad}")] + rules
 
 
@@ -606,28 +608,23 @@ def _key(table: sa.Table) -> list[str]:
     return [c.name for c in table.primary_key.columns]
 
 
-def _run_rule(duck, report: Report, rule: Rule, labels: dict[str, str]) -> None:
+def _run_rule(duck, report: Report, rule: Rule, labels: dict[str, str], warning: bool = False) -> None:
+    """Report a rule's findings (the first MAX_PROBLEMS, the rest counted): as problems, or with
+    `warning` (the rules of _WARNING_RULES) as the report's warnings."""
     value = rule.value or (f'"{rule.column}"' if rule.column else "NULL")
     rows = duck.execute(
-        f"SELECT left(_baris, {SHOWN_CHARS}), left(v, {SHOWN_CHARS}), length(v), count(*) OVER () FROM ("
-        f"SELECT _baris, _urut, CAST({value} AS VARCHAR) AS v FROM n_{rule.table} WHERE {rule.where}) "
-        f"ORDER BY _urut LIMIT {MAX_PROBLEMS}").fetchall()
-    for baris, nilai, length, _ in rows:
-        report.add(Problem(labels[rule.table], baris, rule.column, shown(nilai, length), rule.message))
-    if rows:
-        report.total += rows[0][3] - len(rows)  # the rest of this rule's findings, uncounted above
-
-
-def _run_warning(duck, report: Report, rule: Rule, labels: dict[str, str]) -> None:
-    """`_run_rule` for a rule of _WARNING_RULES: its findings go to the report's warnings."""
-    value = rule.value or (f'"{rule.column}"' if rule.column else "NULL")
-    rows = duck.execute(
-        f"SELECT left(_baris, {SHOWN_CHARS}), left(v, {SHOWN_CHARS}), length(v), d FROM ("
+        f"SELECT left(_baris, {SHOWN_CHARS}), left(v, {SHOWN_CHARS}), length(v), count(*) OVER (), d FROM ("
         f"SELECT _baris, _urut, CAST({value} AS VARCHAR) AS v, CAST({rule.detail or 'NULL'} AS VARCHAR) AS d "
         f"FROM n_{rule.table} WHERE {rule.where}) ORDER BY _urut LIMIT {MAX_PROBLEMS}").fetchall()
-    for baris, nilai, length, detail in rows:
-        report.warn(Problem(labels[rule.table], baris, rule.column, shown(nilai, length),
-                            rule.message.replace("{detail}", detail or "")))
+    add = report.warn if warning else report.add
+    for baris, nilai, length, _, detail in rows:
+        add(Problem(labels[rule.table], baris, rule.column, shown(nilai, length),
+                    rule.message.replace("{detail}", detail or "")))
+    if rows:  # the rest of this rule's findings, uncounted above
+        if warning:
+            report.warnings_total += rows[0][3] - len(rows)
+        else:
+            report.total += rows[0][3] - len(rows)
 
 
 def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
@@ -693,7 +690,7 @@ def validate(duck: duckdb.DuckDBPyConnection, labels: dict[str, str],
                 f"""{c.name} IS NOT NULL AND {c.name} NOT IN (
                       SELECT "{ref_col}" FROM all_{ref_table} WHERE "{ref_col}" IS NOT NULL)"""), labels)
         for rule in [r for r in _WARNING_RULES if r.table == name]:
-            _run_warning(duck, report, rule, labels)
+            _run_rule(duck, report, rule, labels, warning=True)
     # Read file by file, row by row.
     order = {label: i for i, label in enumerate(labels.values())}
     report.problems.sort(key=lambda p: (order.get(p.berkas, 0), _row_number(p.baris)))

@@ -14,11 +14,11 @@ import streamlit as st
 
 from data_access import config, db, importer, refresh, riwayat
 from ui import format as fmt
-from ui import frame
+from ui import frame, pengguna
 
 k = frame.page_header("Kelola data", "Unggah berkas data, periksa terhadap kontrak data, impor, lalu perbarui mart.")
-if k.pengguna.peran != "admin":
-    st.error("Halaman ini hanya untuk admin.", icon=":material/lock:")
+if not pengguna.kelola_data(k.pengguna):
+    st.error("Halaman ini hanya untuk admin dengan cakupan seluruh Indonesia.", icon=":material/lock:")
     st.stop()
 
 settings = config.load_settings()
@@ -70,7 +70,7 @@ def run_importer(named, write: bool):
 def show_report(report, what: str = "Laporan pemeriksaan") -> None:
     if report.ok:
         st.success("Berkas sesuai kontrak data." + (
-            f" {fmt.angka(len(report.warnings))} peringatan di bawah tidak menghalangi impor." if report.warnings else ""),
+            f" {fmt.angka(report.warnings_total)} peringatan di bawah tidak menghalangi impor." if report.warnings else ""),
             icon=":material/task_alt:")
     else:
         st.error(f"Ditemukan **{fmt.angka(report.total)} masalah**; tidak ada yang ditulis. Perbaiki berkasnya "

@@ -46,6 +46,8 @@ with st.expander(f"Kesegaran per instansi ({fmt.angka(len(per_instansi))} instan
 
 st.subheader("Riwayat impor dan pembaruan mart")
 history, damaged = riwayat.tabel(info.path, pelaku=k.pengguna.peran == "admin")
+if not k.scope.is_all:  # files, row counts and findings of an import are the whole source's, beyond this scope
+    history = history[["Waktu", "Proses", "Hasil"]]
 if history.empty:
     st.caption("Belum ada impor atau pembaruan mart yang tercatat di sini.")
 else:
@@ -53,9 +55,10 @@ else:
 if damaged:
     st.caption(f"{fmt.angka(damaged)} baris riwayat tidak terbaca dan dilewati (berkas {riwayat.NAMA_BERKAS}).")
 
-st.subheader("Isi mart analitik")
-mart_counts = queries.mart_tables(k.sel)
-frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
+if k.scope.is_all:  # the mart's tables hold all of Indonesia: their sizes are not a scope's
+    st.subheader("Isi mart analitik")
+    mart_counts = queries.mart_tables(k.sel)
+    frame.table(mart_counts.rename(columns={"tabel": "Tabel mart", "baris": "Jumlah baris"}), "Isi mart")
 
 st.subheader("Indikator")
 indicators = kamus.indikator()

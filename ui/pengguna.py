@@ -51,6 +51,12 @@ class Pengguna:
     mode: str  # "login", "demo" or "tanpa_login"
 
 
+def kelola_data(user: Pengguna) -> bool:
+    """Whether the user may load data (Kelola data): an admin over all of Indonesia only, since an
+    import writes to the whole source and the page shows the history of the whole source."""
+    return user.peran == "admin" and user.scope.is_all
+
+
 def login_configured() -> bool:
     try:
         return "auth" in st.secrets
