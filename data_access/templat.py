@@ -293,7 +293,8 @@ def _write_petunjuk(sheet) -> None:
         "2. Baris 2 (di lembar wilayah baris 2 dan 3) berisi satu contoh yang saling terhubung antarlembar: "
         "wilayah Jawa Barat dan Kabupaten Bandung, instansinya, satu unit kerja, satu pegawai, dan seterusnya. "
         "Timpa baris contoh dengan data Anda atau hapus barisnya. Bila tertinggal, importir memberi peringatan "
-        "\"" + EXAMPLE_WARNING + "\".",
+        "\"" + EXAMPLE_WARNING + "\", dan halaman Kelola data tidak mengimpornya sampai baris itu dihapus "
+        "(contoh wilayah adalah wilayah resmi dan boleh tinggal).",
         "3. Satu baris per data, mulai baris 2, tanpa baris kosong di tengah, tanpa rumus. Lembar tabel yang "
         "tidak Anda isi boleh dihapus atau dibiarkan hanya berisi judul. Jangan sembunyikan lembar: lembar "
         "tersembunyi ditolak importir.",
@@ -371,25 +372,33 @@ def _key_text(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def example_keys(name: str) -> set[tuple[str, ...]]:
-    """The keys of a table's example rows, as the importer reads them from a sheet."""
-    key = [c.name for c in contract.TABLES_BY_NAME[name].primary_key.columns]
-    return {tuple(_key_text(row[k]) for k in key) for row in EXAMPLE.get(name, [])}
+def _example_rows(name: str) -> list[dict[str, str]]:
+    """A table's example rows as the importer reads them from a sheet (column -> text); none for
+    wilayah, whose example rows are official regions (real data, no harm left in)."""
+    from .importer import _cell  # the text an XLSX cell becomes
+    if name == "wilayah":
+        return []
+    return [{c: _cell(v) for c, v in row.items()} for row in EXAMPLE.get(name, [])]
 
 
 def warn_examples(label: str, name: str, header: list[str], rows: Iterator[tuple[int, list]],
                   report: Report) -> Iterator[tuple[int, list]]:
-    """Pass a sheet's rows through, warning at each row whose key is an example row's key."""
-    key = [c.name for c in contract.TABLES_BY_NAME[name].primary_key.columns]
+    """Pass a sheet's rows through, warning at each row that is still an example row as the
+    template wrote it (every value equal: a row the steward changed is their data)."""
     names = [h.strip().lower() for h in header]
-    keys = example_keys(name)
-    if not keys or any(k not in names for k in key):
-        yield from rows  # a missing key column is the importer's to report
+    examples = [row for row in _example_rows(name) if all(c in names for c in row)]
+    if not examples:
+        yield from rows
         return
-    at = [names.index(k) for k in key]
+    key = [c.name for c in contract.TABLES_BY_NAME[name].primary_key.columns]
     for number, values in rows:
-        found = tuple((values[i] or "").strip() if i < len(values) else "" for i in at)
-        if found in keys:
-            report.warn(Problem(label, str(number), key[0] if len(key) == 1 else None, " / ".join(found),
-                                EXAMPLE_WARNING))
+        cell = {c: ((values[i] or "").strip() if i < len(values) else "") for i, c in enumerate(names)}
+        if any(all(cell[c] == text for c, text in row.items()) for row in examples):
+            report.warn(Problem(label, str(number), key[0] if len(key) == 1 else None,
+                                " / ".join(cell.get(k, "") for k in key), EXAMPLE_WARNING))
         yield number, values
+
+
+def examples_left(report: Report) -> int:
+    """How many of the template's example rows an import would write."""
+    return sum(w.pesan == EXAMPLE_WARNING for w in report.warnings)

@@ -223,6 +223,11 @@ _NAN = "NaN/tak hingga tidak diterima: tulis angka yang sebenarnya, atau kosongk
 _NUMBER_FORMS = "tulis 1000, 1,5 atau 1.5: koma atau titik desimal, tanpa pemisah ribuan"
 
 
+# Control characters other than TAB, LF and CR, and the bidirectional overrides and isolates that
+# make `gpj.exe` look like `exe.jpg` (RE2 syntax).
+_CONTROL = r"[\x01-\x08\x0B\x0C\x0E-\x1F\x7F\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+
+
 def _ambiguous(e: str) -> str:
     return f"regexp_full_match({e}, {_lit(AMBIGUOUS_NUMBER)})"
 
@@ -366,28 +371,38 @@ def date_columns(duck: duckdb.DuckDBPyConnection, table: sa.Table) -> dict[str, 
 
 
 def _date_rules(t: str, name: str, found: DateColumn) -> list[Rule]:
-    """The rule naming each value that is no date in the column's form, and the one naming a
-    short number (a year, or one of Excel's first serials) that is no date at all."""
+    """The rules naming each value that is no date in the column's form: one written in another
+    form, one that names no real day (30 February), anything else; and a short number (a year,
+    or one of Excel's first serials), which is no date at all."""
     col = f'"{name}"'
-    valid = f"regexp_full_match({col}, {_lit(_ISO)}) AND {_date(col)} IS NOT NULL"
-    if found.form is None:
-        message = ("bukan tanggal yang valid; tulis TTTT-BB-HH (mis. 2024-07-15), HH-BB-TTTT (15-07-2024) "
-                   "atau HH/BB/TTTT (15/07/2024), atau pakai sel tanggal di XLSX")
-    else:
-        form = DATE_FORMS[found.form]
-        message = (f"bukan tanggal yang valid; kolom ini memakai format {form.name} (mis. {form.example}): "
-                   "tanggalnya harus ada (30 Februari tidak ada) dan ditulis dalam format itu")
-    if found.form is None or found.converted:
-        bad = f"NOT ({valid})"
-    elif found.unreadable:  # its own values are named by the column's message
-        bad = f"NOT {_matches(col, found.form)}"
-    else:
-        bad = f"({_iso_from(found.form, col)}) IS NULL"
     short = f"regexp_full_match({col}, {_lit(_SHORT_NUMBER)})"
     rules = [Rule(t, name, "bukan tanggal: angka seri Excel sebuah tanggal sesudah 1927 lima digit (mis. 45488 = "
                            "15 Juli 2024); bila ini tahun, tulis tanggal lengkap, mis. 2024-07-15", short)]
-    bad += f" AND NOT {short}"
-    return [Rule(t, name, message, f"{col} IS NOT NULL AND {bad}")] + rules
+    valid = f"regexp_full_match({col}, {_lit(_ISO)}) AND {_date(col)} IS NOT NULL"
+    if found.form is None:
+        return rules + [Rule(t, name, "bukan tanggal yang valid; tulis TTTT-BB-HH (mis. 2024-07-15), HH-BB-TTTT "
+                                      "(15-07-2024) atau HH/BB/TTTT (15/07/2024), atau pakai sel tanggal di XLSX",
+                             f"{col} IS NOT NULL AND NOT ({valid}) AND NOT {short}")]
+    form = DATE_FORMS[found.form]
+    generic = (f"bukan tanggal yang valid; kolom ini memakai format {form.name} (mis. {form.example}): "
+               "tanggalnya harus ada (30 Februari tidak ada) dan ditulis dalam format itu")
+    if found.unreadable:  # its own values are named by the column's message
+        return rules + [Rule(t, name, generic, f"{col} IS NOT NULL AND NOT {_matches(col, found.form)} AND NOT {short}")]
+    ok = valid if found.converted else f"({_iso_from(found.form, col)}) IS NOT NULL"
+    # Another form's real dates (a converted column holds ISO only where it converted them).
+    others = [f for f in DATE_FORMS if f != found.form and not (found.converted and f == "iso")]
+    other = " OR ".join(f"({_iso_from(f, col)}) IS NOT NULL" for f in others) or "false"
+    which = "CASE " + " ".join(f"WHEN ({_iso_from(f, col)}) IS NOT NULL THEN {_lit(DATE_FORMS[f].name)}"
+                               for f in others) + " END" if others else "NULL"
+    no_day = f"{_matches(col, found.form)} AND NOT ({ok})"
+    todo = f"{col} IS NOT NULL AND NOT ({ok}) AND NOT {short}"
+    return rules + [
+        Rule(t, name, f"ditulis {{detail}}, sedangkan kolom ini memakai {form.name} (mis. {form.example}); "
+                      "tulis seluruh kolom dalam satu format", f"{todo} AND ({other})", detail=which),
+        Rule(t, name, f"tanggal ini tidak ada di kalender (mis. 30 Februari, 31 April); periksa hari dan bulannya "
+                      f"({form.name})", f"{todo} AND NOT ({other}) AND {no_day}"),
+        Rule(t, name, generic, f"{todo} AND NOT ({other}) AND NOT ({no_day})"),
+    ]
 
 
 def _column_rules(table: sa.Table, per: dt.date, per_label: str,
@@ -399,6 +414,10 @@ def _column_rules(table: sa.Table, per: dt.date, per_label: str,
         rules.append(Rule(t, c.name, "memuat karakter NUL (kode 0), yang tidak dapat disimpan; hapus karakter "
                                      "itu (biasanya terbawa dari berkas biner atau salinan yang rusak)",
                           f"contains({col}, chr(0))"))
+        if extract.duck_type(c) == "VARCHAR":
+            rules.append(Rule(t, c.name, "memuat karakter kendali (mis. ESC) atau pembalik arah teks (U+202A-202E, "
+                                         "U+2066-2069), yang dapat menyamarkan teks di layar; hapus karakter itu",
+                              f"regexp_matches({col}, {_lit(_CONTROL)})"))
         if not c.nullable:
             rules.append(Rule(t, c.name, "wajib diisi", f"{col} IS NULL"))
         kind = extract.duck_type(c)

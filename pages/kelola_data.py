@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data_access import config, db, importer, refresh, riwayat
+from data_access import config, db, importer, refresh, riwayat, templat
 from ui import format as fmt
 from ui import frame, pengguna
 
@@ -187,7 +187,12 @@ if named and not problems:
     if checked is not None:
         report = checked[1]
         show_report(report)
-        if report.ok:
+        examples = templat.examples_left(report)
+        if report.ok and examples:  # rows invented for the template must not become an agency's data
+            st.error(f"Berkas masih memuat **{fmt.angka(examples)} baris contoh templat** (lihat peringatan di atas): "
+                     "pegawai, pelatihan, dan survei rekaan. Hapus atau timpa baris itu dengan data Anda, lalu "
+                     "unggah lagi.", icon=":material/error:")
+        elif report.ok:
             st.subheader("3. Impor dan perbarui mart")
             st.markdown(f"Sumber: **{fmt.teks_aman(db.describe_url(settings.database_url))}**. Semua berkas ditulis "
                         "dalam satu transaksi (semua atau tidak sama sekali), lalu mart dibangun ulang.")

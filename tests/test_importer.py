@@ -127,7 +127,7 @@ BAD_CASES = [
     ("nip nomor urut 000", lambda f: _set(f, "pegawai", 2, "nip", NIP_SITI[:-3] + "000"),
      "pegawai.csv", "2", "nip", "001-999"),
     ("tanggal tidak ada", lambda f: _set(f, "riwayat_pelatihan", 3, "tanggal_selesai", "2025-02-30"),
-     "riwayat_pelatihan.csv", "3", "tanggal_selesai", "bukan tanggal"),
+     "riwayat_pelatihan.csv", "3", "tanggal_selesai", "tidak ada di kalender"),
     ("tanggal format lain", lambda f: _set(f, "pegawai", 3, "tmt_asn", "01/01/2022"),
      "pegawai.csv", "3", "tmt_asn", "TTTT-BB-HH"),
     ("jenis asn tidak dikenal", lambda f: _set(f, "pegawai", 3, "jenis_asn", "Honorer"),

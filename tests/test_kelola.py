@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
 from streamlit.testing.v1 import AppTest
 
-from data_access import akses, config, refresh, riwayat
+from data_access import akses, config, refresh, riwayat, templat
 from ui import format as fmt
 
 from .conftest import REFERENCE_DATE
@@ -390,7 +390,8 @@ def test_a_table_that_lags_behind_data_per_is_warned(site, monkeypatch, limit, m
     months = int(limit or 3)
     latest = {t: date.fromisoformat(sql(url, f"SELECT {expr} FROM {t} t")[0][0]) for t, (expr, _) in DATED.items()}
     data_per = max(latest[t] for t in ("riwayat_pelatihan", "penilaian_kompetensi", "survei_kepuasan"))
-    lagging = {t for t, d in latest.items() if d + relativedelta(months=months) < data_per}
+    # An employee's latest TMT or leaving date is shown but never judged (nobody joining is no lag).
+    lagging = {t for t, d in latest.items() if d + relativedelta(months=months) < data_per and t != "pegawai"}
     assert lagging == ({"survei_kepuasan"} if lags else set())
     at = signed_in(ADMIN, "tentang_data")
     warned = {t for t in DATED if any(f"Tabel **{t}** tertinggal" in w.value for w in at.warning)}
@@ -435,3 +436,30 @@ def test_an_import_not_yet_in_the_mart_is_pointed_out_and_refresh_mends_it(site,
     assert not any("mart belum diperbarui" in w.value for w in at.warning)
     assert asn_count(at) == before + 1
     assert riwayat.baca(mart)[0][-1]["oleh"] == ADMIN
+
+
+def test_employees_without_a_recent_hire_or_leave_are_not_called_lagging(site):
+    url, mart = site
+    with sa.create_engine(url).begin() as conn:  # nobody joined or left for years: the data may be current
+        conn.execute(sa.text("UPDATE pegawai SET tmt_asn = '2000-01-01', tanggal_berhenti = NULL"))
+    refresh.refresh(url, str(mart))
+    at = signed_in(ADMIN, "tentang_data")
+    per_table, _ = freshness(at)
+    assert day(per_table.loc["pegawai", "Tanggal terbaru"]) == "2000-01-01"
+    assert per_table.loc["pegawai", "Tertinggal"] == ""
+    assert not any("Tabel **pegawai** tertinggal" in w.value for w in at.warning)
+
+
+def test_the_unchanged_template_is_not_imported(site, tmp_path):
+    url, _ = site
+    before = sql(url, "SELECT count(*) FROM pegawai")
+    path = templat.write_template(tmp_path / "templat")
+    at = signed_in(ADMIN, "kelola_data")
+    at.file_uploader[0].set_value([(path.name, path.read_bytes(),
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")])
+    at.run()
+    assert not at.exception
+    invented = sum(len(rows) for name, rows in templat.EXAMPLE.items() if name != "wilayah")
+    assert any(f"{fmt.angka(invented)} baris contoh templat" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "Impor"]
+    assert sql(url, "SELECT count(*) FROM pegawai") == before

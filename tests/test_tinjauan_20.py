@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data_access import importer, riwayat
+from data_access import db, importer, riwayat
 from data_access.validate import Problem, Report, scratch
 
 from .test_kelola import ADMIN, grid, signed_in, site  # noqa: F401  (site: the fixture)
@@ -52,3 +52,16 @@ def test_the_mart_table_sizes_are_shown_only_to_users_over_all_of_indonesia(site
         limited = signed_in(email, "tentang_data")
         assert "Isi mart analitik" not in [h.value for h in limited.subheader], email
         assert not [d for d in limited.dataframe if d.value.columns[0] == "Tabel mart"], email
+
+
+def test_control_and_direction_override_characters_are_refused_and_line_breaks_kept(tmp_path: Path):
+    from .test_importer import good_files, write_folder
+    files = good_files()
+    files["pegawai"][1][1] = "Siti\x1b[31m Rahayu"        # row 2: an ESC sequence
+    files["pegawai"][2][1] = "Budi \u202eotnasoS"          # row 3: right-to-left override
+    files["survei_kepuasan"][1][-1] = "Antrean cepat.\r\nPetugas ramah."  # line breaks in a suggestion
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'sumber.sqlite'}", create_sqlite_dir=True)
+    report = importer.import_folder(engine, write_folder(tmp_path / "masuk", files))
+    found = [(p.berkas, p.baris, p.kolom) for p in report.problems if "karakter kendali" in p.pesan]
+    assert found == [("pegawai.csv", "2", "nama"), ("pegawai.csv", "3", "nama")], report.text()
+    assert report.total == 2

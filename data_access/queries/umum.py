@@ -126,6 +126,10 @@ def _row_counts(sel: Selection) -> pd.DataFrame:
 # per-agency columns.
 TANGGAL_KESEGARAN = {"pegawai": "tmt_asn atau tanggal_berhenti", "riwayat_pelatihan": "tanggal_selesai",
                      "penilaian_kompetensi": "tanggal", "survei_kepuasan": "tanggal"}
+# The tables whose records arrive all year round, so a latest date far behind "data per" means an
+# import is missing. An employee's latest TMT or leaving date is shown, never judged: a region where
+# nobody joined or left for months may well be up to date.
+_DINILAI = ("riwayat_pelatihan", "penilaian_kompetensi", "survei_kepuasan")
 _SINGKAT = {"pegawai": "Pegawai", "riwayat_pelatihan": "Pelatihan", "penilaian_kompetensi": "Penilaian",
             "survei_kepuasan": "Survei"}
 
@@ -133,7 +137,7 @@ _SINGKAT = {"pegawai": "Pegawai", "riwayat_pelatihan": "Pelatihan", "penilaian_k
 def kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How fresh each source table is, in the user's scope (not the page's filters), as the last
     refresh read it (mart table kesegaran): (per table: rows, latest date, what that date is, and
-    "Tertinggal" where it is more than `batas_bulan` months before the mart's data per; per agency:
+    "Tertinggal" where a table of _DINILAI is more than `batas_bulan` months before the mart's data per; per agency:
     the rows and latest date of the dated tables, and which of them lag). Reference tables without
     an agency (wilayah, kompetensi, ...) count whole for every scope. Counts are small-cell
     protected for the roles that see aggregates only (their dates with them)."""
@@ -160,7 +164,7 @@ def _kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataF
         if per is None:
             return pd.Series(False, index=frame.index)
         limit = pd.to_datetime(frame["tanggal_terbaru"]) + pd.DateOffset(months=int(batas_bulan))
-        return frame["tabel"].isin(list(TANGGAL_KESEGARAN)) & (limit < pd.Timestamp(per))
+        return frame["tabel"].isin(_DINILAI) & (limit < pd.Timestamp(per))
 
     def protect(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         hidden_before = frame["baris"].isna()
