@@ -103,9 +103,10 @@ class Report:
         """Problems, then warnings, one row each, for a screen or a file (columns in Indonesian)."""
         import pandas as pd
         rows = [("masalah", p) for p in self.problems] + [("peringatan", p) for p in self.warnings]
-        return pd.DataFrame([{"Jenis": kind, "Berkas": p.berkas, "Baris": p.baris, "Kolom": p.kolom,
-                              "Nilai": p.nilai, "Keterangan": p.pesan} for kind, p in rows],
-                            columns=["Jenis", "Berkas", "Baris", "Kolom", "Nilai", "Keterangan"])
+        # "Jenis" alone is the kind of training in every other table (and its definition in downloads).
+        return pd.DataFrame([{"Jenis temuan": kind, "Berkas": p.berkas, "Baris": p.baris, "Kolom": p.kolom,
+                              "Keterangan": p.pesan, "Nilai": p.nilai} for kind, p in rows],
+                            columns=["Jenis temuan", "Berkas", "Baris", "Kolom", "Keterangan", "Nilai"])
 
 
 def _n(x: int) -> str:

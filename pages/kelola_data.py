@@ -68,7 +68,12 @@ def run_importer(named, write: bool):
 
 
 def show_report(report, what: str = "Laporan pemeriksaan") -> None:
-    if report.ok:
+    examples = templat.examples_left(report)
+    if report.ok and examples:  # rows invented for the template must not become an agency's data
+        st.error(f"Berkas masih memuat **{fmt.angka(examples)} baris contoh templat** (peringatan di tabel): "
+                 "instansi, unit, pegawai, pelatihan, dan survei rekaan. Hapus atau timpa baris itu dengan data "
+                 "Anda, lalu unggah lagi; baru sesudah itu impor dapat dijalankan.", icon=":material/error:")
+    elif report.ok:
         st.success("Berkas sesuai kontrak data." + (
             f" {fmt.angka(report.warnings_total)} peringatan di bawah tidak menghalangi impor." if report.warnings else ""),
             icon=":material/task_alt:")
@@ -78,8 +83,7 @@ def show_report(report, what: str = "Laporan pemeriksaan") -> None:
         if report.total > len(report.problems):
             st.caption(f"Hanya {fmt.angka(len(report.problems))} masalah pertama yang ditampilkan.")
     if report.problems or report.warnings:
-        # "Jenis" alone is the kind of training in every other table (and its definition in downloads).
-        frame.table(report.table().rename(columns={"Jenis": "Jenis temuan"}), what)
+        frame.table(report.table(), what)
 
 
 def written_table(written: dict) -> pd.DataFrame:
@@ -187,12 +191,7 @@ if named and not problems:
     if checked is not None:
         report = checked[1]
         show_report(report)
-        examples = templat.examples_left(report)
-        if report.ok and examples:  # rows invented for the template must not become an agency's data
-            st.error(f"Berkas masih memuat **{fmt.angka(examples)} baris contoh templat** (lihat peringatan di atas): "
-                     "pegawai, pelatihan, dan survei rekaan. Hapus atau timpa baris itu dengan data Anda, lalu "
-                     "unggah lagi.", icon=":material/error:")
-        elif report.ok:
+        if report.ok and not templat.examples_left(report):
             st.subheader("3. Impor dan perbarui mart")
             st.markdown(f"Sumber: **{fmt.teks_aman(db.describe_url(settings.database_url))}**. Semua berkas ditulis "
                         "dalam satu transaksi (semua atau tidak sama sekali), lalu mart dibangun ulang.")

@@ -141,7 +141,7 @@ def test_a_bad_file_shows_its_report(kelola, browser):  # noqa: F811
     grid.locator("table[role=grid]").wait_for(state="attached", timeout=15_000)
     page.wait_for_timeout(1000)
     headers = [th.inner_text() for th in grid.locator("thead th").all()]
-    assert headers == ["Jenis temuan", "Berkas", "Baris", "Kolom", "Nilai", "Keterangan"]
+    assert headers == ["Jenis temuan", "Berkas", "Baris", "Kolom", "Keterangan", "Nilai"]
     columns = {name: _grid_column(grid, i) for i, name in enumerate(headers, start=1)}
     rows = set(zip(columns["Berkas"], columns["Baris"], columns["Kolom"]))
     assert {("pegawai.csv", "2", "nip"), ("pegawai.csv", "3", "jenis_kelamin"), ("pegawai.csv", "4", "golongan")} <= rows

@@ -169,7 +169,7 @@ def test_differing_name_warns_with_the_official_name_and_still_imports(tmp_path)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT nama FROM wilayah WHERE kode = '3578'")).scalar() == "Surabaya"
     table = report.table()
-    assert table.loc[table["Kolom"] == "nama", "Jenis"].tolist() == ["peringatan"]
+    assert table.loc[table["Kolom"] == "nama", "Jenis temuan"].tolist() == ["peringatan"]
     engine.dispose()
 
 
