@@ -206,10 +206,4 @@ if st.button("Perbarui mart", icon=":material/sync:", disabled=busy, key="perbar
         finish("Pembaruan selesai.", None, meta)
 
 st.subheader("Riwayat impor dan pembaruan")
-history, damaged = riwayat.tabel(settings.mart_path, pelaku=True)
-if history.empty:
-    st.caption("Belum ada impor atau pembaruan yang tercatat.")
-else:
-    frame.table(history, "Riwayat impor dan pembaruan")
-if damaged:
-    st.caption(f"{fmt.angka(damaged)} baris riwayat tidak terbaca dan dilewati ({riwayat.lokasi(settings.mart_path)}).")
+frame.history(settings.mart_path, who=True)

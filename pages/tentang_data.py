@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_access import config, contract, kamus, queries, riwayat
+from data_access import config, contract, kamus, queries
 from ui import download
 from ui import format as fmt
 from ui import frame
@@ -45,15 +45,8 @@ with st.expander(f"Kesegaran per instansi ({fmt.angka(len(per_instansi))} instan
     frame.table(per_instansi, "Kesegaran per instansi")
 
 st.subheader("Riwayat impor dan pembaruan mart")
-history, damaged = riwayat.tabel(info.path, pelaku=k.pengguna.peran == "admin")
-if not k.scope.is_all:  # files, row counts and findings of an import are the whole source's, beyond this scope
-    history = history[["Waktu", "Proses", "Hasil"]]
-if history.empty:
-    st.caption("Belum ada impor atau pembaruan mart yang tercatat di sini.")
-else:
-    frame.table(history, "Riwayat impor dan pembaruan")
-if damaged:
-    st.caption(f"{fmt.angka(damaged)} baris riwayat tidak terbaca dan dilewati (berkas {riwayat.NAMA_BERKAS}).")
+# Files, row counts and findings of an import are the whole source's: beyond a limited scope.
+frame.history(info.path, who=k.pengguna.peran == "admin", whole=k.scope.is_all)
 
 if k.scope.is_all:  # the mart's tables hold all of Indonesia: their sizes are not a scope's
     st.subheader("Isi mart analitik")

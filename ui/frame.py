@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from data_access import config, db, mart, queries, rules
+from data_access import config, db, mart, queries, riwayat, rules
 from data_access.filters import SPECS, Filters, FilterSpec, Scope
 from data_access.measures import catalog
 from data_access.queries import Selection
@@ -362,6 +362,20 @@ def table(df, what: str | None, percent: tuple | list = (), decimals: int = 1, f
     if what:
         download.buttons(what, full or (lambda: df), context(), key=f"unduh_{download.slug(what)}",
                          percent=tuple(percent), presisi=places)
+
+
+def history(mart_path: str, who: bool, whole: bool = True) -> None:
+    """The history of imports and refreshes (riwayat.jsonl): who only with `who`, and only when,
+    what and the result without `whole` (files and row counts are the whole source's)."""
+    rows, damaged = riwayat.tabel(mart_path, pelaku=who)
+    if not whole:
+        rows = rows[["Waktu", "Proses", "Hasil"]]
+    if rows.empty:
+        st.caption("Belum ada impor atau pembaruan mart yang tercatat.")
+    else:
+        table(rows, "Riwayat impor dan pembaruan")
+    if damaged:
+        st.caption(f"{fmt.angka(damaged)} baris riwayat tidak terbaca dan dilewati ({riwayat.lokasi(mart_path)}).")
 
 
 def chart_and_table(chart, df, what: str, percent: tuple | list = (), precision: dict | None = None) -> None:
