@@ -350,6 +350,14 @@ def _landscape(sheet) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def template_bytes() -> bytes:
+    """The template as the bytes of an XLSX file (the download on Kelola data)."""
+    import io
+    out = io.BytesIO()
+    build_workbook().save(out)
+    return out.getvalue()
+
+
 def write_template(folder: Path, overwrite: bool = False) -> Path:
     """Write the template into `folder` (created if needed); returns the file written.
     Refuses (FileExistsError) to replace an existing file unless `overwrite`: it may be

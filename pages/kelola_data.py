@@ -167,6 +167,11 @@ st.markdown(
     "koma atau titik koma), atau berkas XLSX dengan satu lembar per tabel. Kolom dan aturannya ada di kamus data "
     "halaman **Tentang data**. Baris yang kuncinya sudah tersimpan menggantikan baris itu; baris lain ditambahkan. "
     f"Paling besar **{fmt.angka(limit)} MB** per berkas (`server.maxUploadSize` di `.streamlit/config.toml`).")
+st.download_button("Templat impor (XLSX)", data=templat.template_bytes, file_name=templat.FILE_NAME,
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+                   icon=":material/download:", key="unduh_templat",
+                   help="Satu lembar per tabel dengan judul kolom, satu baris contoh, daftar pilihan, dan lembar "
+                        "Petunjuk; isi, hapus baris contohnya, lalu unggah di sini.")
 files = st.file_uploader("Berkas CSV atau XLSX", type=["csv", "xlsx"], accept_multiple_files=True,
                          key=f"berkas_{st.session_state.get(_ROUND, 0)}")
 named, problems = saved(files or [])

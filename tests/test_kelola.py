@@ -463,3 +463,11 @@ def test_the_unchanged_template_is_not_imported(site, tmp_path):
     assert any(f"{fmt.angka(invented)} baris contoh templat" in e.value for e in at.error)
     assert not [b for b in at.button if b.label == "Impor"]
     assert sql(url, "SELECT count(*) FROM pegawai") == before
+
+
+def test_the_template_is_offered_for_download(site):
+    import openpyxl
+    at = signed_in(ADMIN, "kelola_data")
+    assert [b.proto.label for b in at.get("download_button")] == ["Templat impor (XLSX)"]
+    book = openpyxl.load_workbook(io.BytesIO(templat.template_bytes()))
+    assert book.sheetnames[:2] == ["Petunjuk", "Pilihan"] and "pegawai" in book.sheetnames

@@ -146,7 +146,7 @@ def test_a_bad_file_shows_its_report(kelola, browser):  # noqa: F811
     rows = set(zip(columns["Berkas"], columns["Baris"], columns["Kolom"]))
     assert {("pegawai.csv", "2", "nip"), ("pegawai.csv", "3", "jenis_kelamin"), ("pegawai.csv", "4", "golongan")} <= rows
     assert HOSTILE in columns["Nilai"] and MARKUP in columns["Nilai"]  # as written, not run nor rendered
-    assert page.get_by_role("button", name="Impor").count() == 0
+    assert page.get_by_role("button", name="Impor", exact=True).count() == 0
     shoot(page, "laporan")
 
     # The report's download goes through the export's neutralisation: no cell starts a formula.
@@ -181,7 +181,7 @@ def test_a_good_file_imports_and_ringkasan_changes(kelola, browser):  # noqa: F8
     page.get_by_text("Berkas sesuai kontrak data").wait_for(timeout=60_000)
     page.wait_for_load_state("networkidle")
     shoot(page, "siap_impor")
-    page.get_by_role("button", name="Impor").click()
+    page.get_by_role("button", name="Impor", exact=True).click()
     page.locator("[data-testid=stProgress]").first.wait_for(timeout=60_000)  # the refresh's progress bar
     page.screenshot(path=str(ARTIFACTS / "kelola_progres.png"))
     page.get_by_text("Impor berhasil").wait_for(timeout=180_000)
