@@ -192,7 +192,7 @@ def _our_answer(page: str, info, year: int) -> float:
         "perbandingan": (queries.indikator_provinsi, lambda: queries.indikator_provinsi(sel)),
         "dampak": (queries.cakupan_dan_ikm, lambda: queries.cakupan_dan_ikm(sel)),
         "unduh": (None, lambda: queries.run(sel, *ekspor.DATASETS["pelatihan_provinsi"].sql(ALL, sel.filters, False))),
-        "tentang_data": (queries.umum._row_counts, lambda: queries.row_counts(sel)),
+        "tentang_data": (queries.umum._kesegaran, lambda: queries.kesegaran(sel, 3)),
     }[page]
     queries.figures.clear()  # the datasets above are built from the measure layer's figures
     if answer[0] is not None:

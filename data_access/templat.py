@@ -376,10 +376,6 @@ def write_template(folder: Path, overwrite: bool = False) -> Path:
     return path
 
 
-def _key_text(value) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
 def _example_rows(name: str) -> list[dict[str, str]]:
     """A table's example rows as the importer reads them from a sheet (column -> text); none for
     wilayah, whose example rows are official regions (real data, no harm left in)."""

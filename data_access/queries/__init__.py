@@ -21,6 +21,6 @@ from .pelatihan import (RINCIAN, bagian_moda, cakupan_nasional, cakupan_per_wila
                         unit_cakupan_terendah)
 from .ringkasan import PERHATIAN_BARIS, RINGKASAN, entitas_perhatian, headline, indikator_provinsi, perlu_perhatian, tren
 from .umum import (CASCADE, JENIS_INSTANSI_LABEL, TANGGAL_KESEGARAN, UNITS, cakupan_ada, filter_options, jumlah_asn,
-                   kesegaran, mart_tables, nama_cakupan, row_counts)
+                   kesegaran, mart_tables, nama_cakupan)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -111,17 +111,6 @@ def _mart_tables(sel: Selection) -> pd.DataFrame:
     return pd.DataFrame({"tabel": names, "baris": counts})
 
 
-def row_counts(sel: Selection) -> pd.DataFrame:
-    """Rows of every source table as read by the last refresh (once per mart)."""
-    return _row_counts(Selection(sel.path, sel.version))
-
-
-@cached(ttl=OPTIONS_TTL, max_entries=20)
-def _row_counts(sel: Selection) -> pd.DataFrame:
-    meta = run(sel, "SELECT kunci, nilai FROM meta WHERE kunci LIKE 'baris_%' ORDER BY kunci")
-    return pd.DataFrame({"tabel": meta["kunci"].str.removeprefix("baris_"), "baris": meta["nilai"].astype(int)})
-
-
 # Freshness: what "latest date" means for each dated source table, and the short names of the
 # per-agency columns.
 TANGGAL_KESEGARAN = {"pegawai": "tmt_asn atau tanggal_berhenti", "riwayat_pelatihan": "tanggal_selesai",
