@@ -237,6 +237,14 @@ def _xlsx_rows(label: str, header: list[str], rows, formulas, report: Report) ->
         yield number, cells + [None] * (len(header) - len(cells))
 
 
+def doubled_columns(label: str, header: list[str], report: Report) -> bool:
+    """Report every column name a header (lower case, trimmed) holds twice; whether there was one."""
+    doubled = sorted({h for h in header if h and header.count(h) > 1})
+    for name in doubled:
+        report.add(Problem(label, "1", name, None, "nama kolom muncul dua kali"))
+    return bool(doubled)
+
+
 def _load(duck, name: str, data: _Rows, report: Report) -> bool:
     """Put one file's rows into `v_<name>` as text, READ_CHUNK rows at a time, after checking
     its columns."""
@@ -249,8 +257,7 @@ def _load(duck, name: str, data: _Rows, report: Report) -> bool:
             report.add(Problem(data.label, "1", shown(h) or "(tanpa nama)", None,
                                "kolom tidak dikenal; kolom tabel ini: " + ", ".join(known)))
             ok = False
-    for dup in {h for h in header if header.count(h) > 1 and h}:
-        report.add(Problem(data.label, "1", dup, None, "nama kolom muncul dua kali"))
+    if doubled_columns(data.label, header, report):
         ok = False
     for c in table.columns:
         if c.name not in header and (not c.nullable or c.primary_key):

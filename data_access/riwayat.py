@@ -134,7 +134,7 @@ def _rincian(tabel) -> str:
 
 
 def _angka(value) -> str:
-    return f"{value:,}".replace(",", ".") if isinstance(value, int) else "?"
+    return rules.ribuan(value) if isinstance(value, int) else "?"
 
 
 def _jumlah(tabel, kunci: str) -> float:

@@ -19,6 +19,11 @@ BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", 
 KENDALI = re.compile("[\x00-\x1f\x7f-\x9f]")  # control characters: tab, newline, NUL, escape and the like
 
 
+def ribuan(n: int) -> str:
+    """12.345: a whole number with the Indonesian thousands point (messages, history)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def tanggal(value: date | datetime | str) -> str:
     """27 Nov 2026."""
     value = datetime.fromisoformat(value) if isinstance(value, str) else value

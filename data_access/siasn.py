@@ -47,9 +47,10 @@ NAMA_BERKAS = ("berkas SIASN diberi nama data_utama*.json|csv (data utama pegawa
 
 # golRuangAkhirId -> golongan. PNS 11-45; PPPK 51-60 (grades I-X). No public source lists the
 # ids of PPPK grades XI-XVII, so they are not mapped (reported as unknown codes).
-GOLONGAN = {10 * g + r: f"{gol}/{ruang}" for g, gol, ruangs in ((1, "I", "abcd"), (2, "II", "abcd"),
-                                                                   (3, "III", "abcd"), (4, "IV", "abcde"))
-            for r, ruang in enumerate(ruangs, 1)}
+# The id of a PNS grade of the contract's list is ten times its group plus its ruang (a = 1).
+_GOLONGAN_KE = {"I": 1, "II": 2, "III": 3, "IV": 4}
+GOLONGAN = {10 * _GOLONGAN_KE[g] + "abcde".index(r) + 1: f"{g}/{r}"
+            for g, r in (grade.split("/") for grade in ref.GOLONGAN_PNS)}
 GOLONGAN_PPPK = {50 + i: g for i, g in enumerate(ref.GOLONGAN_PPPK[:10], 1)}
 
 # tkPendidikanTerakhirId -> pendidikan.
@@ -258,15 +259,12 @@ def _records(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
 
 
 def _csv_records(path: Path, report: Report) -> Iterator[tuple[int, dict]]:
-    from .importer import _read_csv
+    from .importer import _read_csv, doubled_columns
     data = _read_csv(path, report)
     if data is None:
         return
     header = [h.strip().lower() for h in data.header]
-    ok = True
-    for dup in sorted({h for h in header if h and header.count(h) > 1}):
-        report.add(Problem(path.name, "1", dup, None, "nama kolom muncul dua kali"))
-        ok = False
+    ok = not doubled_columns(path.name, header, report)
     k = kind(path)
     for field in _REQUIRED[k]:
         if field.lower() not in header:

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import sqlalchemy as sa
 
-from . import contract, db, extract, mart
+from . import contract, db, extract, mart, rules
 from . import reference as ref
 from .config import setting
 
@@ -109,8 +109,7 @@ class Report:
                             columns=["Jenis temuan", "Berkas", "Baris", "Kolom", "Keterangan", "Nilai"])
 
 
-def _n(x: int) -> str:
-    return f"{x:,}".replace(",", ".")
+_n = rules.ribuan
 
 
 def shown(value: str | None, length: int | None = None) -> str | None:

@@ -8,7 +8,6 @@ The browser side (rendering, roles, screenshots) was checked by hand; see the he
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import shutil
 
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 
 from data_access import db, importer
 
-from .test_importer import pns_row
+from .test_importer import pns_row, write_folder
 from .test_kelola import PEGAWAI_HEADER, sql
 
 UNIT_HEADER = ["kode", "kode_instansi", "nama", "kode_wilayah", "jenis_layanan"]
@@ -36,23 +35,17 @@ def source(sqlite_demo, tmp_path):
     engine.dispose()
 
 
-def write_csv(path, rows):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-
-
 def counts(url):
     return {t: sql(url, f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
 
 
 def test_a_good_file_beside_a_bad_one_writes_nothing(source, tmp_path):
     url, engine, unit = source
-    folder = tmp_path / "unggah"
-    folder.mkdir()
-    write_csv(folder / "unit_kerja.csv", [UNIT_HEADER, ["K01.999001", "K01", "Kantor Uji", "35.78", ""]])
     bad = pns_row("199103152015031987", '=HYPERLINK("http://contoh.invalid","klik")', unit)
     bad[2] = "<img src=x onerror=alert(1)>"
-    write_csv(folder / "pegawai.csv", [PEGAWAI_HEADER, bad])
+    folder = write_folder(tmp_path / "unggah", {
+        "unit_kerja": [UNIT_HEADER, ["K01.999001", "K01", "Kantor Uji", "35.78", ""]],
+        "pegawai": [PEGAWAI_HEADER, bad]})
     before = counts(url)
     report = importer.import_folder(engine, folder, write=True)
     assert not report.ok
@@ -63,12 +56,11 @@ def test_a_good_file_beside_a_bad_one_writes_nothing(source, tmp_path):
 
 def test_dotted_region_code_and_day_first_dates_are_stored_normalised(source, tmp_path):
     url, engine, unit = source
-    folder = tmp_path / "unggah"
-    folder.mkdir()
-    write_csv(folder / "unit_kerja.csv", [UNIT_HEADER, ["K01.999001", "K01", "Kantor Uji Titik", "35.78", ""]])
     row = pns_row("199103152015031987", "Tgl Satu", unit)
     row[3], row[10] = "15/03/1991", "01/01/2012"
-    write_csv(folder / "pegawai.csv", [PEGAWAI_HEADER, row])
+    folder = write_folder(tmp_path / "unggah", {
+        "unit_kerja": [UNIT_HEADER, ["K01.999001", "K01", "Kantor Uji Titik", "35.78", ""]],
+        "pegawai": [PEGAWAI_HEADER, row]})
     report = importer.import_folder(engine, folder, write=True)
     assert report.ok, report.text()
     assert sql(url, "SELECT kode_wilayah FROM unit_kerja WHERE kode = 'K01.999001'") == [("3578",)]
@@ -79,11 +71,9 @@ def test_dotted_region_code_and_day_first_dates_are_stored_normalised(source, tm
 
 def test_a_column_mixing_date_formats_is_refused_by_name(source, tmp_path):
     url, engine, unit = source
-    folder = tmp_path / "unggah"
-    folder.mkdir()
     first, second = pns_row("199103152015031987", "Satu", unit), pns_row("199207212015032988", "Dua", unit)
     first[3], second[3] = "15/03/1991", "1992-07-21"
-    write_csv(folder / "pegawai.csv", [PEGAWAI_HEADER, first, second])
+    folder = write_folder(tmp_path / "unggah", {"pegawai": [PEGAWAI_HEADER, first, second]})
     before = counts(url)
     report = importer.import_folder(engine, folder, write=True)
     assert not report.ok and counts(url) == before
