@@ -7,7 +7,7 @@ no charts here.
 
 import streamlit as st
 
-from data_access import config, db, log, mart
+from data_access import config, db, log, mart, queries
 from ui import frame, pengguna
 
 st.set_page_config(page_title="Dasbor Pembinaan ASN", page_icon=":material/groups:", layout="wide")
@@ -19,6 +19,8 @@ except db.SourceError as exc:  # a malformed setting
     frame.explain(str(exc))
 mode = pengguna.check_configuration(settings)  # a real source without login stops here
 info = frame.ensure_mart(settings)
+# Once per process: after each refresh, the home views are computed before users ask for them.
+queries.siap.watch(settings.mart_path, lambda: pengguna.scopes_in_use(settings, mode))
 try:  # a mart that opened may still fail in a query (a damaged block): explained, never a traceback
     user = pengguna.sign_in(settings, info, mode)  # default deny: no grant, no data
     pengguna.sidebar(user)

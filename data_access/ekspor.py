@@ -171,13 +171,13 @@ def _sql(ds: Dataset, scope: Scope, filters: Filters, full_nip: bool) -> tuple[s
     return ds.sql(scope, filters, full_nip)
 
 
-@queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
+@queries.cached(ttl=queries.FIGURE_TTL)
 def count(sel: Selection, kunci: str) -> int:
     sql, params = _sql(DATASETS[kunci], sel.scope, sel.filters, False)
     return int(queries.run(sel, f"SELECT count(*) FROM ({sql})", params).iloc[0, 0])
 
 
-@queries.cached(ttl=queries.FIGURE_TTL, max_entries=500)
+@queries.cached(ttl=queries.FIGURE_TTL)
 def preview(sel: Selection, kunci: str, rows: int = 100) -> pd.DataFrame:
     """The first rows as the file will hold them (NIP masked)."""
     ds = DATASETS[kunci]

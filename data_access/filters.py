@@ -74,16 +74,17 @@ class FilterSpec:
     label: str
     all_label: str  # the label of "no restriction"
     group: str
+    parent: str | None = None  # the filter (key) that must be chosen before this one offers options
 
 
 SPECS = [
     FilterSpec("tahun", "tahun", "Tahun", "", "Periode"),
     FilterSpec("kelompok", "kelompok_wilayah", "Kelompok wilayah", "Seluruh Indonesia", "Wilayah"),
     FilterSpec("provinsi", "kode_provinsi", "Provinsi", "Semua provinsi", "Wilayah"),
-    FilterSpec("kabkota", "kode_kabkota", "Kabupaten/kota", "Semua kabupaten/kota", "Wilayah"),
+    FilterSpec("kabkota", "kode_kabkota", "Kabupaten/kota", "Semua kabupaten/kota", "Wilayah", parent="provinsi"),
     FilterSpec("jenis_instansi", "jenis_instansi", "Jenis instansi", "Semua jenis instansi", "Instansi"),
     FilterSpec("instansi", "kode_instansi", "Instansi", "Semua instansi", "Instansi"),
-    FilterSpec("unit", "kode_unit", "Unit kerja", "Semua unit kerja", "Instansi"),
+    FilterSpec("unit", "kode_unit", "Unit kerja", "Semua unit kerja", "Instansi", parent="instansi"),
     FilterSpec("asn", "jenis_asn", "Jenis ASN", "PNS dan PPPK", "Pegawai"),
     FilterSpec("jabatan", "jenis_jabatan", "Jenis jabatan", "Semua jenis jabatan", "Pegawai"),
     FilterSpec("golongan", "kelompok_golongan", "Golongan", "Semua golongan", "Pegawai"),

@@ -155,7 +155,7 @@ def _connection(path: str, mart_version: str) -> duckdb.DuckDBPyConnection:
             con.execute("USE mart")
             # A bounded buffer pool keeps the app within its memory budget at national scale;
             # the operating system's file cache keeps the rest of the mart close.
-            con.execute("SET memory_limit = $limit", {"limit": setting("MART_READ_MEMORY_LIMIT", "500MB")})
+            con.execute("SET memory_limit = $limit", {"limit": setting("MART_READ_MEMORY_LIMIT", "350MB")})
             # A truncated file opens (its header is intact) and fails only in the queries that
             # reach a missing block: its blocks are counted against its size once, here.
             block, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "

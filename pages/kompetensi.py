@@ -8,14 +8,26 @@ from data_access.measures import level_below
 from ui import charts, download, frame, ukuran
 from ui import format as fmt
 
-k = frame.page_header("Kesenjangan kompetensi",
-                      "Level hasil penilaian terakhir tiap pegawai dibanding level standar jenjang jabatannya "
-                      "(PermenPANRB 38/2017), keadaan pada akhir tahun terpilih.")
+TITLE = "Kesenjangan kompetensi"
+ABOUT = ("Level hasil penilaian terakhir tiap pegawai dibanding level standar jenjang jabatannya "
+         "(PermenPANRB 38/2017), keadaan pada akhir tahun terpilih.")
+# Every dataset and chart first, then the page, in one go (see pages/pelatihan.py).
+k = frame.context()
 f = k.filters
 now = queries.headline(k.sel, queries.kompetensi.KARTU)
 if now.loc["dinilai", "nilai"] == 0:
+    frame.page_header(TITLE, ABOUT)
     frame.empty_state("Belum ada pegawai yang dinilai untuk filter ini.")
     st.stop()
+level = level_below(f)
+heat, per_level, per_year = queries.gap_per_wilayah(k.sel), queries.gap_per_jenjang(k.sel), queries.gap_tren(k.sel)
+needs = queries.kebutuhan_pengembangan(k.sel)
+total = queries.jumlah_di_bawah_standar(k.sel) if k.scope.lihat_orang else None
+chart = {"heat": None if heat.empty else charts.gap_heatmap(heat, "nama", "kode_kompetensi"),
+         "level": charts.gap_bars(per_level, "jenjang_jabatan"),
+         "year": charts.gap_heatmap(per_year, "nama_kompetensi", "tahun")}
+
+frame.page_header(TITLE, ABOUT)
 
 cols = st.columns(4)
 ukuran.kartu(cols[0], "memenuhi_standar", now, caption=f"dari **{fmt.angka(now.loc['dinilai', 'nilai'])}** "
@@ -35,13 +47,11 @@ if now.loc["tanpa_standar", "nilai"]:
                "kompetensi yang dinilai: mereka tidak ikut dihitung. Lengkapi tabel `standar_kompetensi`.",
                icon=":material/rule:")
 
-level = level_below(f)
 st.subheader(f"Rata-rata gap per {level.noun} dan kompetensi")
-heat = queries.gap_per_wilayah(k.sel)
 if heat.empty:
     frame.empty_state()
 else:
-    frame.chart_and_table(charts.gap_heatmap(heat, "nama", "kode_kompetensi"), heat.rename(columns={
+    frame.chart_and_table(chart["heat"], heat.rename(columns={
         "kode": f"Kode {level.noun}", "nama": level.label, "kode_kompetensi": "Kode kompetensi", "nama_kompetensi": "Kompetensi",
         "kelompok": "Kelompok", "rata_gap": "Rata-rata gap", "dinilai": "Dinilai"}),
         f"Kesenjangan kompetensi per {level.noun}", precision={"Rata-rata gap": 2})
@@ -51,17 +61,14 @@ else:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Per jenjang jabatan")
-    per_level = queries.gap_per_jenjang(k.sel)
-    charts.show(charts.gap_bars(per_level, "jenjang_jabatan"))
+    charts.show(chart["level"])
     frame.hidden_note(per_level)
 with right:
     st.subheader("Tren per kompetensi")
-    per_year = queries.gap_tren(k.sel)
-    charts.show(charts.gap_heatmap(per_year, "nama_kompetensi", "tahun"))
+    charts.show(chart["year"])
     frame.hidden_note(per_year)
 
 st.subheader("Kebutuhan pengembangan kompetensi")
-needs = queries.kebutuhan_pengembangan(k.sel)
 st.caption("Per kompetensi: pegawai di bawah standar, selisih levelnya, dan berapa yang sudah mengikuti "
            "pelatihan yang menyasar kompetensi itu sesudah penilaiannya. Dasar rencana pengembangan tahun depan.")
 labels, shares, precision = ukuran.kolom(queries.KEBUTUHAN)
@@ -69,7 +76,6 @@ frame.table(needs[["kode_kompetensi", "nama_kompetensi", *labels]].rename(column
     "kode_kompetensi": "Kode", "nama_kompetensi": "Kompetensi", **labels}),
     "Kebutuhan pengembangan per kompetensi", percent=shares, precision=precision)
 if k.scope.lihat_orang:
-    total = queries.jumlah_di_bawah_standar(k.sel)
     st.markdown(f"**Pegawai di bawah standar**: {fmt.angka(total)} baris pegawai × kompetensi "
                 "(daftar per orang; NIP disamarkan)")
     if st.toggle("Tampilkan 200 baris dengan kekurangan terbesar", key="daftar_kebutuhan"):

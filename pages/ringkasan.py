@@ -10,8 +10,7 @@ k = frame.page_header("Ringkasan eksekutif",
                       "Angka utama tahun terpilih dibanding tahun sebelumnya, sebaran antarprovinsi, "
                       "dan instansi atau unit yang perlu perhatian.")
 f = k.filters
-now = queries.headline(k.sel, queries.RINGKASAN)
-trend = queries.tren(k.sel, queries.RINGKASAN)
+now, trend, per_prov, lists = queries.beranda(k.sel)
 if now.loc["asn", "nilai"] == 0:
     frame.empty_state()
     st.stop()
@@ -42,7 +41,6 @@ with map_area:
     key = st.segmented_control("Warna peta menurut", ["cakupan", "ikm", "memenuhi_standar"],
                                format_func=lambda m: ukuran.MEASURES[m].label, default="cakupan",
                                key="peta_ukuran", required=True)
-    per_prov = queries.indikator_provinsi(k.sel)
     per_prov["label"] = [None if v != v else ukuran.teks(key, v) for v in per_prov[key]]
     charts.show(charts.tile_map(per_prov, key, ukuran.MEASURES[key].label, ukuran.d3(key), f.kode_provinsi),
                 key="peta_provinsi", on_select=frame.on_province_click, selection_mode="provinsi")
@@ -62,7 +60,6 @@ with attention:
     st.subheader("Perlu perhatian")
     st.caption(f"Per {'unit kerja' if f.kode_instansi else 'instansi'} dalam pilihan filter, tahun {f.tahun}. "
                "Klik untuk membuka rinciannya.")
-    lists = queries.perlu_perhatian(k.sel)
     tabs = st.tabs(["Cakupan terendah", "IKM C/D", "Kesenjangan kompetensi", "Paling membaik"])
     target_page = {"cakupan": "pages/pelatihan.py", "ikm": "pages/kepuasan.py",
                    "kompetensi": "pages/kompetensi.py", "membaik": "pages/pelatihan.py"}

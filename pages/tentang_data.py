@@ -38,11 +38,14 @@ st.caption(f"Isi setiap tabel sumber pada refresh terakhir, dalam cakupan Anda (
            f"tertinggal bila tanggal terbarunya lebih dari {batas} bulan sebelum data per (pengaturan "
            "BATAS_KESEGARAN_BULAN).")
 frame.table(per_tabel, "Kesegaran per tabel")
-with st.expander(f"Kesegaran per instansi ({fmt.angka(len(per_instansi))} instansi)"):
-    st.caption("Jumlah baris dan tanggal terbaru tabel bertanggal per instansi (pegawai dan survei lewat unit kerjanya, "
-               "pelatihan dan penilaian lewat pegawainya). Kolom Tertinggal menyebut tabel instansi itu yang tanggal "
-               f"terbarunya lebih dari {batas} bulan sebelum data per.")
-    frame.table(per_instansi, "Kesegaran per instansi")
+per_agency = st.expander(f"Kesegaran per instansi ({fmt.angka(len(per_instansi))} instansi)",
+                         key="tabel_kesegaran_instansi", on_change="rerun")  # built only when opened
+if per_agency.open:
+    with per_agency:
+        st.caption("Jumlah baris dan tanggal terbaru tabel bertanggal per instansi (pegawai dan survei lewat unit "
+                   "kerjanya, pelatihan dan penilaian lewat pegawainya). Kolom Tertinggal menyebut tabel instansi itu "
+                   f"yang tanggal terbarunya lebih dari {batas} bulan sebelum data per.")
+        frame.table(per_instansi, "Kesegaran per instansi")
 
 st.subheader("Riwayat impor dan pembaruan mart")
 # Files, row counts and findings of an import are the whole source's: beyond a limited scope.
@@ -91,6 +94,9 @@ st.caption(f"Versi kontrak {contract.CONTRACT_VERSION}. Penjelasan lengkap denga
            "Dibaca oleh impor, `check`, dan `refresh` dari definisi yang sama.")
 dictionary = contract.kamus()
 for table in contract.metadata.sorted_tables:
-    with st.expander(f"`{table.name}` — {table.comment or ''}"):
-        st.table(contract.kamus(table.name))
+    columns = st.expander(f"`{table.name}` — {table.comment or ''}", key=f"tabel_kamus_{table.name}",
+                          on_change="rerun")  # built only when opened
+    if columns.open:
+        with columns:
+            st.table(contract.kamus(table.name))
 download.buttons("Kamus data", lambda: dictionary, k, "unduh_kamus")

@@ -37,7 +37,10 @@ def pytest_configure(config):
     from ui import charts
     charts.VALIDATE = True  # every chart spec a test builds is checked against the Vega-Lite schema
     alt.utils.schemapi.enable_debug_mode()
-    config.addinivalue_line("markers", "e2e: tests in a real browser (headless Chromium)")
+    # No warm-up after a refresh (queries/siap.py) in the test process or the servers it starts:
+    # it would compute in the background while tests count queries or time pages. test_siap.py
+    # turns it on where it is tested.
+    os.environ["PERIKSA_MART_DETIK"] = "0"
 
 
 def _server_database(kind: str):

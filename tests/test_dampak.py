@@ -123,7 +123,7 @@ def test_chart_specs():
                          "ikm_sesudah": np.linspace(70, 85, 8)})
     spec = charts.scatter_fit(data, "cakupan", "ikm_sesudah", "Cakupan", "IKM", 25.0, 62.5).to_dict()
     assert len(spec["layer"]) == 2  # points and the fitted line
-    line = [d for d in spec["datasets"].values() if len(d) == 2][0]
+    line = [d for d in spec.records.values() if len(d) == 2][0]
     assert line[0]["ikm_sesudah"] == pytest.approx(62.5 + 25 * 0.3)
 
 

@@ -248,6 +248,7 @@ def test_table_tab_shows_the_table_behind_the_chart(server, page):
     brings the table (with its Unduh menu); "Grafik" brings the chart back."""
     open_page(page, f"{server}/cakupan-pelatihan?tahun=2025")
     panel = page.locator("[data-testid=stTabs]").first
+    panel.locator("[data-testid=stVegaLiteChart]").wait_for(timeout=15_000)  # drawn after the page settles
     assert panel.locator("[data-testid=stVegaLiteChart]").count() == 1
     assert panel.locator("[data-testid=stDataFrame]").count() == 0
     # Each switch reruns the page; the other tab's element leaves once that rerun is done.

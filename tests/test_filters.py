@@ -75,9 +75,9 @@ def test_cached_answers_are_keyed_on_scope_and_safe_to_change(sqlite_demo):
     options.clear()
     assert queries.filter_options(Selection(path, version, Scope(), f), "kode_provinsi")
     # A refreshed mart (another version) drops the answers made for the earlier one.
-    assert len(queries.cakupan_per_wilayah.cache) == 2
+    assert len(queries.cakupan_per_wilayah.keys()) == 2
     queries.cakupan_per_wilayah(Selection(path, version + "-baru", Scope(), f))
-    assert [key[0].version for key in queries.cakupan_per_wilayah.cache] == [version + "-baru"]
+    assert [key[0].version for key in queries.cakupan_per_wilayah.keys()] == [version + "-baru"]
 
 
 def test_a_replaced_mart_is_read_as_the_new_file(tmp_path):

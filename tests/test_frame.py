@@ -259,8 +259,8 @@ def test_chart_specs_are_cached_on_their_data():
     assert again == first and again.arrow is first.arrow  # equal data, another frame: the cache
     assert charts.indicator_bars(data.assign(ikm=[80.0, 70.5]), "nama", "ikm", "IKM", ",.2f") != first
     assert charts.indicator_bars(data, "nama", "ikm", "IKM", ",.1f") != first
-    assert first.arrow.keys() == first["datasets"].keys()
-    for name, rows in first["datasets"].items():
+    assert first.arrow.keys() == first.frames.keys() and "datasets" not in first  # referenced by name
+    for name, rows in first.records.items():
         assert pa.ipc.open_stream(first.arrow[name]).read_all().to_pylist() == rows
     first["title"] = "diubah"  # a caller's change stays with its copy
     assert "title" not in charts.indicator_bars(data, "nama", "ikm", "IKM", ",.2f")

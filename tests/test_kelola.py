@@ -28,7 +28,7 @@ from ui import format as fmt
 
 from .conftest import REFERENCE_DATE
 from .test_akses import AUTH
-from .test_frame import REPO, TIMEOUT, asn_count, new_app
+from .test_frame import REPO, TIMEOUT, asn_count, new_app, open_tables
 from .test_importer import pns_row
 
 PEGAWAI_HEADER = ["nip", "nama", "jenis_kelamin", "tanggal_lahir", "jenis_asn", "golongan", "jenis_jabatan",
@@ -324,6 +324,8 @@ DATED = {  # table -> (its latest date, as plain SQL on the source; how a row fi
 
 
 def freshness(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per table, per agency); the per-agency table is built once its expander is open."""
+    open_tables(at)
     return grid(at, "Tabel").set_index("Tabel"), grid(at, "Kode instansi").set_index("Kode instansi")
 
 

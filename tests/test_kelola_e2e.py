@@ -209,6 +209,7 @@ def test_a_good_file_imports_and_ringkasan_changes(kelola, browser):  # noqa: F8
     admin.get_by_text("Kesegaran per tabel").first.wait_for(timeout=60_000)
     admin.wait_for_load_state("networkidle")
     admin.get_by_text("Kesegaran per instansi").click()  # open the per-agency table for the picture
+    admin.locator("[data-testid=stExpander] [data-testid=stDataFrame]").first.wait_for(timeout=60_000)  # built then
     admin.wait_for_timeout(1500)
     shoot(admin, "tentang_data")
     admin.context.close()

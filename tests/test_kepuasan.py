@@ -132,10 +132,10 @@ def test_page_shows_the_pooled_ikm_and_follows_the_filter(app_env, responses):
 def test_chart_specs():
     trend = pd.DataFrame({"periode": ["2024", "2025"], "ikm": [75.0, 82.0], "responden": [10, 20]})
     spec = charts.ikm_trend(trend).to_dict()
-    bands = [r for data in spec["datasets"].values() for r in data if "mutu" in r]
+    bands = [r for data in spec.records.values() for r in data if "mutu" in r]
     assert {b["mutu"] for b in bands} == {"A", "B", "C", "D"}
     assert {(b["mutu"], b["sampai"]) for b in bands} >= {("C", 76.61), ("B", 88.31)}
     elements = pd.DataFrame({"unsur": ["U1", "U2"], "nama_unsur": ["Persyaratan", "Sistem"],
                              "nrr": [3.2, 2.9], "responden": [5, 5]})
-    rows = next(iter(charts.unsur_bars(elements).to_dict()["datasets"].values()))
+    rows = next(iter(charts.unsur_bars(elements).records.values()))
     assert [r["terlemah"] for r in rows] == [False, True]

@@ -165,14 +165,14 @@ def test_person_list_is_masked_and_refused_without_the_right(demo):
 def test_chart_specs():
     dist = pd.DataFrame({"dari": [0, 1, 5, 20, 60], "sampai": [1, 5, 10, 25, 65], "jumlah": [3, 4, 5, 6, 7]})
     spec = charts.jp_histogram(dist, 20).to_dict()
-    rows = {r["rentang"]: r for r in next(iter(spec["datasets"].values())) if "rentang" in r}
+    rows = {r["rentang"]: r for r in next(iter(spec.records.values())) if "rentang" in r}
     assert rows["0 JP (tanpa pelatihan)"]["status"] == "Di bawah target"
     assert rows["20–24,99 JP"]["status"] == "Mencapai target" and "≥ 60 JP" in rows
     assert rows["0,01–4,99 JP"]["status"] == rows["5–9,99 JP"]["status"] == "Di bawah target"  # exact to 0,01 JP
-    assert any(d.get("x") == 20 for data in spec["datasets"].values() for d in data)  # the rule
+    assert any(d.get("x") == 20 for data in spec.records.values() for d in data)  # the rule
     months = pd.DataFrame({"tahun": [2025] * 3, "bulan": [1, 2, 3], "jp_per_pns": [1.0, 3.0, 5.0]})
     spec = charts.jp_progress(months, 2025, 20).to_dict()
-    series = {r["seri"] for data in spec["datasets"].values() for r in data}
+    series = {r["seri"] for data in spec.records.values() for r in data}
     assert series == {"2025", "Jalur ke 20 JP"}
     bars = pd.DataFrame({"nama": ["A", "B"], "cakupan": [0.4, 0.7], "pns": [10, 20]})
     spec = charts.coverage_bars(bars, "nama", "Cakupan", benchmark=0.6).to_dict()

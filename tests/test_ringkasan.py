@@ -83,7 +83,7 @@ def test_tile_map_has_38_tiles_with_the_right_codes():
     data = pd.DataFrame({"kode_provinsi": ["32", "33"], "nama": ["Jawa Barat", "Jawa Tengah"],
                          "cakupan": [0.6, 0.5], "label": ["60%", "50%"]})
     spec = charts.tile_map(data, "cakupan", "Cakupan 20 JP", ".0%", selected="32").to_dict()
-    rows = next(iter(spec["datasets"].values()))
+    rows = next(iter(spec.records.values()))
     assert sorted(r["kode_provinsi"] for r in rows) == sorted(p[0] for p in PROVINSI)
     assert len({(r["kolom"], r["baris"]) for r in rows}) == 38  # no two provinces share a tile
     by_code = {r["kode_provinsi"]: r for r in rows}

@@ -270,9 +270,16 @@ def test_data_page_explains_every_indicator_and_the_contract(app_env, sqlite_dem
     tables = at.dataframe[find_table(at, "Tabel mart")].value.set_index("Tabel mart")["Jumlah baris"]
     real = mart_query(path, "SELECT count(*) FROM pelatihan_tahun").iloc[0, 0]
     assert tables["pelatihan_tahun"] == real
-    assert len(at.table) == 1 + len(contract.metadata.tables)  # indicators, then one per contract table
     labels = [e.label for e in at.expander]
     assert any("`pegawai`" in label for label in labels) and any("`survei_kepuasan`" in label for label in labels)
+    # The dictionary's tables and the per-agency freshness are built only once their expander is open.
+    assert len(at.table) == 1 and not [d for d in at.dataframe if "Kode instansi" in d.value.columns]
+    open_tables(at)
+    assert not at.exception
+    assert len(at.table) == 1 + len(contract.metadata.tables)  # indicators, then one per contract table
+    for table, shown in zip(contract.metadata.sorted_tables, at.table[1:]):
+        assert list(shown.value.index) == [c.name for c in table.columns], table.name
+    assert [d for d in at.dataframe if "Kode instansi" in d.value.columns]
     assert any("keadaan terkini" in m.value for m in at.markdown)
 
 

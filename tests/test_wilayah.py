@@ -236,7 +236,7 @@ def test_tile_map_tooltip_names_provinces_without_data_in_full():
     from ui import charts
     data = pd.DataFrame({"kode_provinsi": ["32"], "nama": ["Jawa Barat"], "cakupan": [0.6], "label": ["60%"]})
     spec = charts.tile_map(data, "cakupan", "Cakupan 20 JP", ".0%").to_dict()
-    rows = {r["kode_provinsi"]: r for r in next(iter(spec["datasets"].values()))}
+    rows = {r["kode_provinsi"]: r for r in next(iter(spec.records.values()))}
     assert rows["32"]["nama"] == "Jawa Barat"
     assert (rows["34"]["nama"], rows["34"]["label"]) == ("DI Yogyakarta", "–")
     assert rows["96"]["nama"] == "Papua Barat Daya" and rows["96"]["singkatan"] == "PBD"

@@ -31,7 +31,7 @@ _URL = "filter_di_tautan"  # the query parameters this session last wrote
 # The filters (SPECS: names in links, labels) live with `Filters` in data_access/filters.py, shared
 # with the command line (`python -m data_access ekspor`), which has no Streamlit.
 # A child is only offered once its parent is chosen (an agency's units, a province's kab/kota).
-_NEEDS = {"kabkota": ("provinsi", "Pilih provinsi dahulu"), "unit": ("instansi", "Pilih instansi dahulu")}
+_NEEDS = {"provinsi": "Pilih provinsi dahulu", "instansi": "Pilih instansi dahulu"}  # a filter's parent -> help
 
 
 @dataclass(frozen=True)
@@ -157,16 +157,10 @@ def filter_bar(info: mart.MartInfo, pengguna: Pengguna) -> Konteks:
     ignored = [k for k in url if k not in {s.key for s in SPECS}] if incoming else []
     chosen = Filters()
     labels = []
-    group = None
-    sidebar = st.sidebar
-    sidebar.header("Filter", divider="gray")
+    boxes = []  # every option list first, then the widgets (see pages/pelatihan.py)
     for spec in SPECS:
-        if spec.group != group:
-            group = spec.group
-            sidebar.caption(group.upper())
         key = f"f_{spec.key}"
-        parent = _NEEDS.get(spec.key)
-        disabled = parent is not None and not st.session_state.get(f"f_{parent[0]}")
+        disabled = spec.parent is not None and not st.session_state.get(f"f_{spec.parent}")
         options = {"": spec.all_label} if disabled else _options(info, scope, chosen, spec)
         default = next(iter(options))
         if incoming:
@@ -178,14 +172,22 @@ def filter_bar(info: mart.MartInfo, pengguna: Pengguna) -> Konteks:
                     ignored.append(spec.key)
         if st.session_state.get(key) not in options:
             st.session_state[key] = default  # a parent changed, or nothing chosen yet
-        sidebar.selectbox(spec.label, list(options), key=key, format_func=options.get,
-                          disabled=disabled, help=parent[1] if disabled else None,
-                          persist_state="session")  # kept across page switches
+        boxes.append((spec, options, disabled))
         value = st.session_state[key]
         if value:
             chosen = chosen.with_(**{spec.field: int(value) if spec.key == "tahun" else value})
             if spec.key != "tahun":
                 labels.append((spec.label, options[value]))
+    group = None
+    sidebar = st.sidebar
+    sidebar.header("Filter", divider="gray")
+    for spec, options, disabled in boxes:
+        if spec.group != group:
+            group = spec.group
+            sidebar.caption(group.upper())
+        sidebar.selectbox(spec.label, list(options), key=f"f_{spec.key}", format_func=options.get,
+                          disabled=disabled, help=_NEEDS[spec.parent] if disabled else None,
+                          persist_state="session")  # kept across page switches
     sidebar.button("Atur ulang filter", on_click=_reset, icon=":material/filter_alt_off:",
                    width="stretch")
 
@@ -230,13 +232,13 @@ def data_banner(info: mart.MartInfo) -> None:
 def page_header(title: str, description: str | None = None) -> Konteks:
     """Title, one line with the active filters, and the page's short description."""
     k = context()
+    count = queries.jumlah_asn(k.sel)  # before anything is drawn (see pages/pelatihan.py)
     data_banner(k.info)
     st.title(title)
     everything = ("**Seluruh Indonesia**" if k.scope.is_all
                   else f"Cakupan Anda: **{fmt.teks_aman(k.pengguna.cakupan)}**")
     scope = (" · ".join(f"{label}: **{fmt.teks_aman(value)}**" for label, value in k.labels)
              or f"{everything}, semua ASN")
-    count = queries.jumlah_asn(k.sel)
     # Hidden, ASN need not be below the minimum itself: it is hidden while its PNS or PPPK are.
     counted = f"**{fmt.angka(count)}** ASN dalam pilihan ini" if count is not None else \
         "jumlah ASN dalam pilihan ini **disembunyikan** (perlindungan sel kecil)"

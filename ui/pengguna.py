@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -89,13 +90,28 @@ def _refuse(what: str) -> None:
     halt()
 
 
+DEMO = Scope(lihat_orang=True)  # demo mode: a planner over all data
+
+
+def scopes_in_use(settings: config.Settings, mode: str) -> list[Scope]:
+    """The scopes users of this deployment see the data with: the one of demo mode or of running
+    without login, or every grant's (for the warm-up after a refresh, queries/siap.py)."""
+    if mode == "demo":
+        return [DEMO]
+    if mode == "tanpa_login":
+        return [ALL]
+    if not Path(settings.akses_path).exists():
+        return []
+    return [scope for hak in akses.daftar(settings.akses_path) if (scope := akses.scope_of(hak)) is not None]
+
+
 def sign_in(settings: config.Settings, info: mart.MartInfo, mode: str) -> Pengguna:
     """The user of this session and what they may see; stops with an explanation when
     they may see nothing."""
     if mode == "demo":
         if not info.demo:
             _refuse("mart di data/ memuat data yang diimpor")
-        return Pengguna(None, "perencana", Scope(lihat_orang=True), "seluruh Indonesia", mode)
+        return Pengguna(None, "perencana", DEMO, "seluruh Indonesia", mode)
     if mode == "tanpa_login":
         return Pengguna(None, "eksekutif", ALL, "seluruh Indonesia", mode)
 

@@ -19,7 +19,9 @@ from .orang import (kebutuhan_per_orang, mask_nip, pns_di_bawah_target, sql_kebu
 from .pelatihan import (RINCIAN, bagian_moda, cakupan_nasional, cakupan_per_wilayah, cakupan_rincian,
                         cara_pengembangan, daring_per_3t, distribusi_jp, kemajuan_bulanan, posisi_jalur, target_jp,
                         unit_cakupan_terendah)
-from .ringkasan import PERHATIAN_BARIS, RINGKASAN, entitas_perhatian, headline, indikator_provinsi, perlu_perhatian, tren
+from .ringkasan import (PERHATIAN_BARIS, RINGKASAN, beranda, entitas_perhatian, headline, indikator_provinsi,
+                        perlu_perhatian, tren)
+from . import siap
 from .umum import (CASCADE, JENIS_INSTANSI_LABEL, TANGGAL_KESEGARAN, UNITS, cakupan_ada, filter_options, jumlah_asn,
                    kesegaran, mart_tables, nama_cakupan)
 

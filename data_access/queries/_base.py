@@ -4,7 +4,10 @@ generic figure query of the measure layer."""
 from __future__ import annotations
 
 import functools
+import sys
 import threading
+import time
+import types
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -13,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import mart
+from ..config import setting
 from ..filters import ALL, Filters, Scope
 from ..measures import FACTS, MEASURES, catalog, figures_sql
 
@@ -35,25 +39,107 @@ class Selection:
         return replace(self, scope=ALL, filters=self.filters.without_place())
 
 
-def cached(ttl: int, max_entries: int):
-    """Memoise a dataset `(selection, ...)` for `ttl` seconds, keyed on every argument. A hit is
-    a dictionary lookup (st.cache_data would hash each argument through inspect and pickle, and
-    unpickle the answer, on every call). Answers for an earlier mart are dropped once the
-    refreshed one is asked for. Callers get their own copy (`_own`); pandas' copy-on-write
-    keeps the cached one intact whatever they do to it."""
+CACHED: list = []  # every cached dataset, for the warm-up after a refresh (siap.py) and its test
+
+
+def _size(value) -> int:
+    """About how many bytes an answer holds: frames by their columns (strings counted), the
+    containers the datasets return by their items."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return int(np.sum(value.memory_usage(index=True, deep=True)))
+    if isinstance(value, (list, tuple)):
+        return 64 + sum(map(_size, value))
+    if isinstance(value, dict):
+        return 64 + sum(_size(k) + _size(v) for k, v in value.items())
+    return sys.getsizeof(value)
+
+
+class _Answers:
+    """The answers of every dataset of the process in one cache, bounded by their bytes
+    (`CACHE_MB`, 150 MB): the least recently used go first, whichever dataset they belong to.
+    Bounded by entries per dataset instead, a process of the national mart grew past 1 GB in two
+    minutes of 25 users (bench/beban.py). Each entry keeps its dataset's time limit."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.store = None
+
+    def _lru(self) -> cachetools.LRUCache:
+        if self.store is None:
+            self.store = cachetools.LRUCache(int(float(setting("CACHE_MB", "150")) * 2**20),
+                                             getsizeof=lambda entry: _size(entry[1]))
+        return self.store
+
+    def get(self, key):
+        with self.lock:
+            entry = self._lru().get(key)
+            if entry is not None and entry[0] < time.monotonic():
+                del self.store[key]
+                entry = None
+        return entry
+
+    def put(self, key, value, ttl: int) -> None:
+        with self.lock:
+            try:
+                self._lru()[key] = (time.monotonic() + ttl, value)
+            except ValueError:  # larger than the whole budget: not kept
+                pass
+
+    def drop(self, test) -> None:
+        with self.lock:
+            for key in [k for k in self._lru() if test(k)]:
+                del self.store[key]
+
+    def keys(self, name: str) -> list:
+        with self.lock:
+            return [k[1] for k in self._lru() if k[0] == name]
+
+
+ANSWERS = _Answers()
+
+
+def cached(ttl: int):
+    """Memoise a dataset `(selection, ...)` for `ttl` seconds, keyed on every argument, in the
+    process's one answer cache (`ANSWERS`). A hit is a dictionary lookup (st.cache_data would
+    hash each argument through inspect and pickle, and unpickle the answer, on every call).
+    Answers for an earlier mart are dropped once the refreshed one is asked for; a question still
+    asked of the earlier mart afterwards (a rerun that began before the swap) is answered without
+    the cache, so it cannot drop the answers made ready for the new one. Callers get their own
+    copy (`_own`); pandas' copy-on-write keeps the cached one intact whatever they do to it.
+    `answer.cache_info()` counts hits and misses, `answer.keys()` lists what is cached."""
     def decorate(query):
+        name = f"{query.__module__}.{query.__qualname__}"
         lock = threading.Lock()
-        memo = cachetools.cached(cachetools.TTLCache(max_entries, ttl), lock=lock)(query)
-        mart_asked = [None]
+        current: dict[str, str] = {}  # mart path -> the version answered from the cache
+        earlier: set = set()  # (path, version) that a newer version of that path replaced
+        counts = {"hits": 0, "misses": 0}
 
         @functools.wraps(query)
         def answer(sel: Selection, *args, **kwargs):
-            if mart_asked[0] != (sel.path, sel.version):
+            if current.get(sel.path) != sel.version:
+                if (sel.path, sel.version) in earlier:
+                    return _own(query(sel, *args, **kwargs))
                 with lock:
-                    memo.cache.clear()
-                    mart_asked[0] = (sel.path, sel.version)
-            return _own(memo(sel, *args, **kwargs))
-        answer.clear, answer.cache = memo.cache_clear, memo.cache
+                    old = current.get(sel.path)
+                    if old is not None:
+                        earlier.add((sel.path, old))
+                        ANSWERS.drop(lambda k: k[0] == name and k[1][0].path == sel.path
+                                     and k[1][0].version == old)
+                    current[sel.path] = sel.version
+            key = (name, cachetools.keys.hashkey(sel, *args, **kwargs))
+            entry = ANSWERS.get(key)
+            if entry is not None:
+                counts["hits"] += 1
+                return _own(entry[1])
+            counts["misses"] += 1
+            value = query(sel, *args, **kwargs)
+            ANSWERS.put(key, value, ttl)
+            return _own(value)
+
+        answer.keys = lambda: ANSWERS.keys(name)
+        answer.clear = lambda: ANSWERS.drop(lambda k: k[0] == name)
+        answer.cache_info = lambda: types.SimpleNamespace(**counts)
+        CACHED.append(answer)
         return answer
     return decorate
 
@@ -72,7 +158,10 @@ def _own(value):
     return value
 
 
-FIGURE_TTL = 15 * 60  # figures: the mart can be refreshed at any time
+# The mart's version keys every answer, so a time limit is not needed for correctness; it lets answers
+# nobody asks for again go. Figures live as long as option lists: the warm-up after a nightly refresh
+# (siap.py) must still be there when the first users come in the morning.
+FIGURE_TTL = 12 * 3600
 OPTIONS_TTL = 12 * 3600  # option lists change only with a refresh, and the version keys them
 
 
@@ -80,7 +169,7 @@ def run(sel: Selection, sql: str, params: dict | None = None) -> pd.DataFrame:
     return mart.run(sel.path, sel.version, sql, params or {})
 
 
-@cached(ttl=FIGURE_TTL, max_entries=4000)
+@cached(ttl=FIGURE_TTL)
 def figures(sel: Selection, keys: tuple[str, ...], **options) -> pd.DataFrame:
     """Measures of the measure layer for the selection (see measures.figures_sql for options).
     A count hidden by small-cell protection is NaN (its column float), never pd.NA, which

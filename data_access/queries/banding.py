@@ -15,7 +15,7 @@ INDIKATOR = ("cakupan", "jp_per_pns", "memenuhi_standar", "jpm", "ikm")
 _ALL = ("asn", *INDIKATOR, "responden")
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=2000)
+@cached(ttl=OPTIONS_TTL)
 def entitas(sel: Selection, level: str) -> pd.DataFrame:
     """Entities of a level the user may see (kode, nama, jenis); `in_filter` marks those
     inside the current region and agency filter: the default set to compare. Units only
@@ -44,7 +44,7 @@ def _ranked(sel: Selection, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataF
     return now
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def banding(sel: Selection, level: str, codes: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(table, trend) for the chosen entities of a level under the person and year filters.
 
@@ -80,7 +80,7 @@ def banding(sel: Selection, level: str, codes: tuple[str, ...]) -> tuple[pd.Data
     return table, trend
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def kelompok_sebaya(sel: Selection, level: str, kode: str) -> pd.DataFrame:
     """The entity's peers (same level and kind: kabupaten with kabupaten, kota with kota, an
     agency with agencies of its type) with coverage and IKM, and each one's percentile

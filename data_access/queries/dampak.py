@@ -11,7 +11,7 @@ from .kepuasan import kecukupan_unit
 from .pelatihan import cakupan_nasional
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def cakupan_dan_ikm(sel: Selection) -> tuple[pd.DataFrame, str]:
     """For agencies (or the units of a chosen agency): PNS coverage in the two years before the
     selected one and IKM in the year before and the selected one, each withheld below its
@@ -32,7 +32,7 @@ def cakupan_dan_ikm(sel: Selection) -> tuple[pd.DataFrame, str]:
     return out.sort_values("nama", ignore_index=True), level.noun
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def perubahan_ikm_menurut_cakupan(sel: Selection) -> pd.DataFrame:
     """Entities whose coverage rose between the two years before the selected one against the
     others: how many, and their average change in IKM over the last year (kelompok, jumlah,
@@ -48,7 +48,7 @@ def perubahan_ikm_menurut_cakupan(sel: Selection) -> pd.DataFrame:
     return both.groupby("kelompok", as_index=False).agg(jumlah=("kode", "size"), perubahan_ikm=("perubahan_ikm", "mean"))
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def peringatan_dini(sel: Selection) -> pd.DataFrame:
     """Service units whose IKM fell two years running up to the selected year and whose PNS
     coverage that year is below the national figure, with the adequacy of this year's sample.
@@ -72,7 +72,7 @@ def peringatan_dini(sel: Selection) -> pd.DataFrame:
     return out[columns].merge(sample, on="kode_unit", how="left")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=1000)
+@cached(ttl=FIGURE_TTL)
 def kompetensi_berulang(sel: Selection) -> pd.DataFrame:
     """For competencies assessed twice (the second assessment up to the selected year): how
     many, and the average change in level, with and without aimed training in between."""

@@ -35,7 +35,7 @@ def _periode(jenis: str, ke: int | None, alias: str = "") -> tuple[str, dict]:
     return ("", {}) if part is None else (f" AND {alias}{part[0]} = $bagian", {"bagian": part[1]})
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def ikm_periode(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None,
                 same_period: bool = False) -> pd.Series:
     """Pooled IKM of the selection in one period: respondents, units surveyed, IKM.
@@ -47,7 +47,7 @@ def ikm_periode(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None
     return out.iloc[0]
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def ikm_tren(sel: Selection, jenis: str = "tahun") -> pd.DataFrame:
     """Pooled IKM per period over all years: per year, semester or quarter (column ke)."""
     part = PERIODE[jenis]
@@ -55,7 +55,7 @@ def ikm_tren(sel: Selection, jenis: str = "tahun") -> pd.DataFrame:
     return out.rename(columns={part: "ke"}) if part else out.assign(ke=None)
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def ikm_unsur(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Per service type (and for all together, jenis_layanan NULL): NRR of each element on
     the 1..4 scale over those who answered it, its conversion to 25..100, and its respondents."""
@@ -77,7 +77,7 @@ def ikm_unsur(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None =
     return lindungi(sel, out, "responden", ["nrr", "konversi"], by=["unsur"])
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def ikm_per_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Every surveyed unit in the selection with its respondents, pooled IKM and whether its
     sample is adequate for the chosen period (`sampel`: memadai, sampel belum memadai, volume
@@ -103,7 +103,7 @@ def _bagian_berjalan(sel: Selection, tahun: int, jenis: str, ke: int | None) -> 
     return max(0.0, ((per - first).days + 1) / ((last - first).days + 1))
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Per surveyed unit (kode): service users of the year (volume_layanan), the users in the
     period (the year's spread evenly over its semesters or quarters, and over the part of the
@@ -126,7 +126,7 @@ def kecukupan_unit(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | N
     return units.drop(columns=["responden"])
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def profil_responden(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None) -> pd.DataFrame:
     """Respondents by sex, age band, education and occupation: columns dimensi, nilai, jumlah."""
     clause, params = where(sel.filters, sel.scope, year=False, person=False)
@@ -140,7 +140,7 @@ def profil_responden(sel: Selection, tahun: int, jenis: str = "tahun", ke: int |
     return lindungi(sel, pd.concat(frames, ignore_index=True), "jumlah", ["jumlah"], by=["dimensi"])
 
 
-@cached(ttl=FIGURE_TTL, max_entries=500)
+@cached(ttl=FIGURE_TTL)
 def saran_terbaru(sel: Selection, tahun: int, jenis: str = "tahun", ke: int | None = None,
                   limit: int = 15) -> pd.DataFrame:
     """The latest suggestions, newest first; the mart keeps no respondent identity. For a scope

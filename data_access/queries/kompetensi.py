@@ -16,7 +16,7 @@ def _named(sel: Selection, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(run(sel, f"SELECT * FROM {KOMPETENSI}"), on="kode_kompetensi", how="left")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def gap_per_wilayah(sel: Selection, rows: int = 40) -> pd.DataFrame:
     """Average gap (assessed minus required) per competency for each entity one level below
     the filter; the `rows` entities with the widest average gap when there are more."""
@@ -29,14 +29,14 @@ def gap_per_wilayah(sel: Selection, rows: int = 40) -> pd.DataFrame:
     return _named(sel, cells)[["kode", "nama", "kode_kompetensi", "nama_kompetensi", "kelompok", "rata_gap", "dinilai"]]
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def gap_per_jenjang(sel: Selection) -> pd.DataFrame:
     """Average gap and the share below the standard per job type and job level."""
     return figures(sel, ("rata_gap", "dinilai_kompetensi", "bagian_di_bawah_standar"),
                    group=("jenis_jabatan", "jenjang_jabatan")).rename(columns={"dinilai_kompetensi": "dinilai"})
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def gap_tren(sel: Selection) -> pd.DataFrame:
     """Average gap per competency for every year (as of each year's end)."""
     out = figures(sel, ("rata_gap", "dinilai_kompetensi"), years="all", group=("kode_kompetensi",))
@@ -47,7 +47,7 @@ KEBUTUHAN = ("dinilai_kompetensi", "di_bawah_standar", "kekurangan_level", "rata
              "bagian_dilatih")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def kebutuhan_pengembangan(sel: Selection) -> pd.DataFrame:
     """Per competency: assessed, below the standard, by how many levels in all and on average,
     and how many of those below had training aimed at it after their assessment; most below first."""
@@ -55,7 +55,7 @@ def kebutuhan_pengembangan(sel: Selection) -> pd.DataFrame:
     return out.sort_values(["di_bawah_standar", "kode_kompetensi"], ascending=[False, True], ignore_index=True)
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def jumlah_di_bawah_standar(sel: Selection) -> int:
     """Employee × competency pairs below the standard (from the competency cells)."""
     rows = figures(sel, ("di_bawah_standar",))

@@ -48,7 +48,7 @@ def sql_pns_di_bawah_target(scope: Scope, filters: Filters, nip_penuh: bool = Fa
         ORDER BY x.jp, x.nip""", params
 
 
-@cached(ttl=FIGURE_TTL, max_entries=500)
+@cached(ttl=FIGURE_TTL)
 def pns_di_bawah_target(sel: Selection, limit: int = 200) -> pd.DataFrame:
     """The first `limit` PNS below the JP target, NIP masked."""
     return run(sel, *sql_pns_di_bawah_target(sel.scope, sel.filters, limit=limit))
@@ -73,7 +73,7 @@ def sql_kebutuhan_per_orang(scope: Scope, filters: Filters, nip_penuh: bool = Fa
         ORDER BY b.kekurangan_level DESC, b.nip, b.kode_kompetensi""", params
 
 
-@cached(ttl=FIGURE_TTL, max_entries=500)
+@cached(ttl=FIGURE_TTL)
 def kebutuhan_per_orang(sel: Selection, limit: int = 200) -> pd.DataFrame:
     """The first `limit` employees below a standard, largest shortfall first, NIP masked."""
     return run(sel, *sql_kebutuhan_per_orang(sel.scope, sel.filters, limit=limit))

@@ -14,7 +14,7 @@ KARTU = ("cakupan", "pns", "di_bawah_target", "kekurangan_jp", "pns_tanpa_pelati
          "pppk", "jp_per_pppk", "pppk_lebih_batas", "pppk_tanpa_pelatihan")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def distribusi_jp(sel: Selection) -> pd.DataFrame:
     """How many PNS had how many JP in the year: 0 JP on its own, then bins of 5 JP
     (1-4, 5-9, ...; a bin holds JP from its lower edge up to, not including, the next),
@@ -32,7 +32,7 @@ def distribusi_jp(sel: Selection) -> pd.DataFrame:
         FROM bins GROUP BY dari ORDER BY dari""", params), "jumlah", ["jumlah"])
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def kemajuan_bulanan(sel: Selection, sampai_bulan: int = 12) -> pd.DataFrame:
     """Cumulative JP per PNS at the end of each month, for the selected year (up to
     `sampai_bulan`, the last month with data) and the year before (all twelve months), over
@@ -71,7 +71,7 @@ def posisi_jalur(months: pd.DataFrame, year: int, target: float) -> dict | None:
     return {"bulan": month, "jp_per_pns": value, "jalur": path, "kurang": max(path - value, 0.0)}
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def cakupan_per_wilayah(sel: Selection) -> pd.DataFrame:
     """PNS coverage per entity one level below the region and agency filter, lowest first
     (an entity below the measure's minimum size has no coverage and comes last)."""
@@ -80,7 +80,7 @@ def cakupan_per_wilayah(sel: Selection) -> pd.DataFrame:
     return out[out["pns"] > 0].sort_values(["cakupan", "nama"], na_position="last", ignore_index=True)
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def cakupan_nasional(sel: Selection) -> float | None:
     """The national PNS coverage under the same year and person filters: a benchmark every
     user may see (one figure, no region's rows), so it is computed without the scope."""
@@ -94,7 +94,7 @@ RINCIAN = {"kelompok_golongan": "Golongan", "jenis_jabatan": "Jenis jabatan",
 _ORDER = {v: i for i, v in enumerate(ref.PENDIDIKAN + ref.JENIS_JABATAN + ["I", "II", "III", "IV", "L", "P"])}
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def cakupan_rincian(sel: Selection) -> pd.DataFrame:
     """PNS coverage broken down by rank group, job type, sex and education (one grouping
     each): columns dimensi, nilai, pns, pns_capai, cakupan."""
@@ -106,13 +106,13 @@ def cakupan_rincian(sel: Selection) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[["dimensi", "nilai", "pns", "pns_capai", "cakupan"]]
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def cara_pengembangan(sel: Selection) -> pd.DataFrame:
     """JP, activities and participants per route (jalur), kind (jenis) and mode (moda)."""
     return lindungi(sel, _cara(sel), "peserta", ["jp", "kegiatan"], by=["moda"])  # parts of each mode's JP
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def _cara(sel: Selection) -> pd.DataFrame:
     clause, params = where(sel.filters, sel.scope)
     table = "pelatihan_jenis" if sel.filters.kode_unit else "pelatihan_jenis_wilayah"
@@ -122,21 +122,21 @@ def _cara(sel: Selection) -> pd.DataFrame:
         FROM {table} WHERE {clause} GROUP BY ALL ORDER BY jp DESC, jalur, jenis, moda""", params)
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def bagian_moda(sel: Selection) -> pd.DataFrame:
     """Share of all JP per delivery mode (tatap muka, daring, campuran): moda, jp, bagian."""
     delivery = _cara(sel).groupby("moda", as_index=False)[["jp", "peserta"]].sum()
     return lindungi(sel, delivery.assign(bagian=delivery["jp"] / delivery["jp"].sum()), "peserta", ["jp", "bagian"])
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def daring_per_3t(sel: Selection) -> pd.DataFrame:
     """Share of JP delivered online (daring) in 3T regions against the others: wilayah, bagian_daring."""
     out = figures(sel, ("bagian_daring",), group=("daerah_3t",))
     return out.assign(wilayah=out["daerah_3t"].map({1: "Daerah 3T", 0: "Bukan 3T"})).sort_values("daerah_3t")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def unit_cakupan_terendah(sel: Selection) -> pd.DataFrame:
     """Every unit in the selection with its PNS, those below 20 JP and the JP they lack,
     lowest coverage first: the planner's list (units hidden by small-cell protection last)."""

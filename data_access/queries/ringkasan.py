@@ -13,7 +13,7 @@ from .kepuasan import kecukupan_unit
 RINGKASAN = ("asn", "cakupan", "jp_per_pns", "memenuhi_standar", "jpm", "dinilai", "ikm", "responden", "unit_survei")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def headline(sel: Selection, keys: tuple[str, ...]) -> pd.DataFrame:
     """Per measure (the index): `nilai` in the selected year, `sebelum` in the year before and
     `perubahan` (points for shares). While the selected year is still running, flows (coverage,
@@ -45,13 +45,13 @@ def _value(frame: pd.DataFrame, column: str):
     return None if value is None or pd.isna(value) else value
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def tren(sel: Selection, keys: tuple[str, ...]) -> pd.DataFrame:
     """The measures for every year of the mart under the filters (the year filter ignored), by year."""
     return figures(sel, keys, years="all").set_index("tahun")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def indikator_provinsi(sel: Selection) -> pd.DataFrame:
     """Coverage, share meeting the competency standard and pooled IKM per province, under
     every filter except the region ones (the map shows all provinces the user may see)."""
@@ -60,7 +60,7 @@ def indikator_provinsi(sel: Selection) -> pd.DataFrame:
     return out.rename(columns={"kode": "kode_provinsi"}).sort_values("kode_provinsi", ignore_index=True)
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def entitas_perhatian(sel: Selection) -> pd.DataFrame:
     """Per agency (or per unit once an agency is chosen): PNS coverage this year and its change
     since last year (points; the same months while the year runs), pooled IKM, and the average competency gap. Each figure is withheld below
@@ -80,7 +80,7 @@ def entitas_perhatian(sel: Selection) -> pd.DataFrame:
 PERHATIAN_BARIS = 5
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def perlu_perhatian(sel: Selection) -> dict[str, pd.DataFrame]:
     """The entities furthest below target and the most improved, five of each: lowest
     coverage, IKM in category C or D, widest average competency gap, and the largest rise in
@@ -93,3 +93,9 @@ def perlu_perhatian(sel: Selection) -> dict[str, pd.DataFrame]:
         "kompetensi": e[e["rata_gap"] < 0].nsmallest(PERHATIAN_BARIS, "rata_gap"),
         "membaik": e[e["perubahan_cakupan"] > 0].nlargest(PERHATIAN_BARIS, "perubahan_cakupan"),
     }
+
+
+def beranda(sel: Selection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The home page's datasets: the headline figures, their trend, the province map and the
+    entities that need attention (one function, so the warm-up after a refresh asks the same)."""
+    return headline(sel, RINGKASAN), tren(sel, RINGKASAN), indikator_provinsi(sel), perlu_perhatian(sel)

@@ -39,7 +39,7 @@ def filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
     return _filter_options(Selection(sel.path, sel.version, sel.scope, narrowed), dimension)
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=5000)
+@cached(ttl=OPTIONS_TTL)
 def _filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
     if dimension in _OPTION_SQL:
         clause, params = where(sel.filters, sel.scope, year=False, person=False)
@@ -68,7 +68,7 @@ def _filter_options(sel: Selection, dimension: str) -> list[tuple[str, str]]:
     raise ValueError(f"filter tidak dikenal: {dimension}")
 
 
-@cached(ttl=FIGURE_TTL, max_entries=2000)
+@cached(ttl=FIGURE_TTL)
 def jumlah_asn(sel: Selection) -> int | None:
     """Employees on the payroll in the selected year under the filters (PNS and PPPK); None
     when small-cell protection hides the count."""
@@ -78,7 +78,7 @@ def jumlah_asn(sel: Selection) -> int | None:
     return None if pd.isna(rows["asn"].iloc[0]) else int(rows["asn"].iloc[0])
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=1000)
+@cached(ttl=OPTIONS_TTL)
 def cakupan_ada(sel: Selection) -> bool:
     """Whether the scope covers at least one unit in the mart (a grant can name a code that
     is not, or no longer, in the data)."""
@@ -86,7 +86,7 @@ def cakupan_ada(sel: Selection) -> bool:
     return bool(run(sel, f"SELECT EXISTS (SELECT 1 FROM {UNITS} WHERE {clause})", params).iloc[0, 0])
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=1000)
+@cached(ttl=OPTIONS_TTL)
 def nama_cakupan(sel: Selection) -> str:
     """The scope in words: the names of its regions and agencies ("Jawa Timur, Kota Malang")."""
     scope = sel.scope
@@ -104,7 +104,7 @@ def mart_tables(sel: Selection) -> pd.DataFrame:
     return _mart_tables(Selection(sel.path, sel.version))
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=20)
+@cached(ttl=OPTIONS_TTL)
 def _mart_tables(sel: Selection) -> pd.DataFrame:
     names = run(sel, "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1")["table_name"]
     counts = [int(run(sel, f'SELECT count(*) FROM "{name}"').iloc[0, 0]) for name in names]
@@ -133,7 +133,7 @@ def kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataFr
     return _kesegaran(Selection(sel.path, sel.version, sel.scope), batas_bulan)
 
 
-@cached(ttl=OPTIONS_TTL, max_entries=200)
+@cached(ttl=OPTIONS_TTL)
 def _kesegaran(sel: Selection, batas_bulan: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .. import contract, mart
     from ._base import lindungi
