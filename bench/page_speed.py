@@ -296,6 +296,17 @@ def table(m: dict) -> str:
     return "\n".join(lines)
 
 
+def run_and_report(measure, table, args) -> None:
+    """Run a bench's `measure(args)`, write its JSON to --out, print its Markdown table and how long it took."""
+    started = time.monotonic()
+    m = measure(args)
+    m["seconds"] = time.monotonic() - started
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(m, indent=1))
+    print(table(m))
+    print(f"\n(diukur dalam {m['seconds']:.0f} detik)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", default="/tmp/dasbor-bench")
@@ -323,13 +334,7 @@ def main() -> None:
         demo.generate(db.make_engine(url, create_sqlite_dir=True), n_pegawai=args.pegawai, overwrite=True)
         refresh.refresh(url, str(folder / "mart.duckdb"))
 
-    started = time.monotonic()
-    m = measure(args)
-    m["seconds"] = time.monotonic() - started
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(m, indent=1))
-    print(table(m))
-    print(f"\n(diukur dalam {m['seconds']:.0f} detik)")
+    run_and_report(measure, table, args)
 
 
 if __name__ == "__main__":

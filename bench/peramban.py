@@ -30,7 +30,6 @@ Prints a Markdown table and writes JSON to --out.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -45,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 from first_start import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (the bench folder is on the path now)
-from page_speed import pct  # noqa: E402
+from page_speed import pct, run_and_report  # noqa: E402
 
 PAGES = {  # name (as in bench/page_speed.py) -> url path
     "ringkasan": "", "pelatihan": "cakupan-pelatihan", "kompetensi": "kesenjangan-kompetensi",
@@ -305,13 +304,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18800)
     parser.add_argument("--out", default=str(REPO / "bench" / "out" / "peramban.json"))
     args = parser.parse_args()
-    started = time.monotonic()
-    m = measure(args)
-    m["seconds"] = time.monotonic() - started
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(m, indent=1))
-    print(table(m))
-    print(f"\n(diukur dalam {m['seconds']:.0f} detik)")
+    run_and_report(measure, table, args)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ class Selection:
         return replace(self, scope=ALL, filters=self.filters.without_place())
 
 
-CACHED: list = []  # every cached dataset, for the warm-up after a refresh (siap.py) and its test
+CACHED: list = []  # every cached dataset: tests count their misses (tests/test_siap.py)
 
 
 def _size(value) -> int:
