@@ -3,7 +3,6 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,8 +71,7 @@ def test_dates():
 
 
 def test_chart_spec_carries_indonesian_locale():
-    chart = charts.localized(alt.Chart(pd.DataFrame({"x": [1500.5]})).mark_bar().encode(x="x:Q"))
-    locale = chart.to_dict()["config"]["locale"]
+    locale = charts.share_bars(pd.DataFrame({"x": ["a"], "y": [0.5]}), "x", "y", "Bagian")["config"]["locale"]
     assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "."
     assert locale["time"]["months"][10] == "November"
     assert locale["time"]["shortDays"][1] == "Sen"

@@ -89,5 +89,5 @@ def test_tile_map_has_38_tiles_with_the_right_codes():
     by_code = {r["kode_provinsi"]: r for r in rows}
     assert by_code["32"]["label"] == "60%" and by_code["32"]["dipilih"]
     assert by_code["11"]["label"] == "–"  # no data: drawn grey, no value
-    assert any(p["name"] == "provinsi" for p in spec["params"])  # click selects a province
+    assert any(p["name"] == "provinsi" for layer in spec["layer"] for p in layer.get("params", []))  # a click selects
     assert spec["config"]["locale"]["number"]["decimal"] == ","

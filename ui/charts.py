@@ -35,10 +35,6 @@ TIME_LOCALE = {
 }
 
 
-def localized(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with the Indonesian number and time locale in its spec (Vega's
-    config.locale, which the renderer applies to every format in the chart)."""
-    return chart.configure(locale=alt.Locale(number=FORMAT_LOCALE, time=TIME_LOCALE))
 
 
 # --- rendering: specs built once per data, without schema validation ---------------------------
@@ -84,6 +80,9 @@ def _to_arrow(data: pd.DataFrame, arrow: dict, frames: dict) -> dict:
     Streamlit's own st.altair_chart does. Altair's default turns every frame into JSON records
     first (sanitising each column in pandas): 80 % of a chart's build, and the records were
     then turned back into Arrow."""
+    for name, frame in frames.items():  # a frame several layers draw is sent once
+        if frame is data:
+            return {"name": name}
     raw = dataframe_util.convert_anything_to_arrow_bytes(data)
     name = "data-" + hashlib.blake2b(raw, digest_size=16).hexdigest()
     arrow[name], frames[name] = raw, data
@@ -93,11 +92,39 @@ def _to_arrow(data: pd.DataFrame, arrow: dict, frames: dict) -> dict:
 alt.data_transformers.register("dasbor_arrow", _to_arrow)
 
 
+class Layers:
+    """Charts drawn over each other (a Vega-Lite layer spec), put together from their dicts.
+    alt.layer deep-copies every layer two or three times, and each Altair object carries every
+    property it could have: 70 % of a layered chart's build. `properties` go to the top level
+    (height, width, config: Altair objects or plain values)."""
+
+    def __init__(self, *charts: alt.Chart, **properties):
+        self.charts, self.properties = charts, properties
+
+    def to_dict(self, validate: bool = False) -> dict:
+        layer, config = [], {}
+        for chart in self.charts:
+            part = chart.to_dict(validate=validate)
+            del part["$schema"]
+            config.update(part.pop("config", {}))  # the theme's, the same in every part
+            layer.append(part)
+        spec = {"$schema": alt.SCHEMA_URL, "layer": layer,
+                **{key: value.to_dict() if isinstance(value, alt.SchemaBase) else value
+                   for key, value in self.properties.items()}}
+        spec["config"] = config | spec.get("config", {})
+        if validate:
+            alt.TopLevelLayerSpec.validate(spec)
+        return spec
+
+
 def _build(builder, args: tuple, kwargs: dict) -> Spec:
+    """The builder's chart as a finished spec, with the Indonesian number and time locale
+    (Vega's config.locale, which the renderer applies to every format in the chart)."""
     chart = builder(*args, **kwargs)
     arrow, frames = {}, {}
     with _LOCK, alt.data_transformers.enable("dasbor_arrow", arrow=arrow, frames=frames):
         built = Spec(chart.to_dict(validate=VALIDATE))
+    built.setdefault("config", {})["locale"] = {"number": FORMAT_LOCALE, "time": TIME_LOCALE}
     built.arrow, built.frames = arrow, frames
     return built
 
@@ -170,7 +197,7 @@ TILE = 58  # pixels per tile
 
 @spec
 def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
-             selected: str | None = None) -> alt.LayerChart:
+             selected: str | None = None) -> Layers:
     """The 38 provinces as tiles coloured by `value`, the value printed in each tile.
 
     `data` has kode_provinsi, nama, `value` and `label` (the value as text, formatted
@@ -201,8 +228,7 @@ def tile_map(data: pd.DataFrame, value: str, title: str, value_format: str,
     text_color = _when("Color", f"datum['{value}'] > {_middle(df[value])}", "white", "black")
     names = base.mark_text(dy=-9, fontSize=10).encode(text=alt.Text("singkatan:N"), color=text_color)
     values = base.mark_text(dy=8, fontSize=12, fontWeight="bold").encode(text=alt.Text("label:N"), color=text_color)
-    chart = alt.layer(squares, names, values).properties(width=TILE * 15, height=TILE * 6)
-    return localized(chart).configure_view(strokeWidth=0)
+    return Layers(squares, names, values, width=TILE * 15, height=TILE * 6, config={"view": {"strokeWidth": 0}})
 
 
 def _when(channel: str, test: str, then, otherwise):
@@ -225,7 +251,7 @@ BIRU, JINGGA, ABU = "#0072B2", "#E69F00", "#9e9e9e"  # Okabe-Ito: reached / belo
 
 
 @spec
-def jp_histogram(data: pd.DataFrame, target: float) -> alt.LayerChart:
+def jp_histogram(data: pd.DataFrame, target: float) -> Layers:
     """PNS by JP in the year (bins with edges dari..sampai), below the target in orange,
     the target as a dashed rule."""
     df = data.copy()
@@ -239,24 +265,24 @@ def jp_histogram(data: pd.DataFrame, target: float) -> alt.LayerChart:
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("dari:Q", bin="binned", title="JP per PNS dalam setahun (paling kiri: 0 JP)",
                 axis=alt.Axis(values=list(range(0, 65, 5)))),
-        x2="sampai:Q",
+        x2=alt.X2("sampai:Q"),
         y=alt.Y("jumlah:Q", title="Jumlah PNS", axis=alt.Axis(format=",d")),
         color=alt.Color("status:N", scale=alt.Scale(domain=["Di bawah target", "Mencapai target"],
                                                     range=[JINGGA, BIRU]), legend=alt.Legend(title=None, orient="top")),
         tooltip=[alt.Tooltip("rentang:N", title="JP"), alt.Tooltip("jumlah:Q", title="PNS", format=",d")])
-    return localized(alt.layer(bars, _target_rule(target, f"Target {target:g} JP")).properties(height=260))
+    return Layers(bars, *_target_rule(target, f"Target {target:g} JP"), height=260)
 
 
-def _target_rule(x: float, text: str) -> alt.LayerChart:
+def _target_rule(x: float, text: str) -> tuple[alt.Chart, alt.Chart]:
     rule_df = pd.DataFrame({"x": [x], "teks": [text]})
-    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 4], color="#333333").encode(x="x:Q")
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[5, 4], color="#333333").encode(x=alt.X("x:Q"))
     label = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-6, color="#333333").encode(
-        x="x:Q", y=alt.value(8), text="teks:N")
-    return alt.layer(rule, label)
+        x=alt.X("x:Q"), y=alt.YValue(8), text=alt.Text("teks:N"))
+    return rule, label
 
 
 @spec
-def jp_progress(data: pd.DataFrame, year: int, target: float) -> alt.LayerChart:
+def jp_progress(data: pd.DataFrame, year: int, target: float) -> Layers:
     """Cumulative JP per PNS by month: the selected year, the year before, and the straight
     path to the target."""
     df = data.assign(seri=data["tahun"].astype(str))
@@ -274,7 +300,7 @@ def jp_progress(data: pd.DataFrame, year: int, target: float) -> alt.LayerChart:
                                   legend=None),
         tooltip=[alt.Tooltip("seri:N", title="Seri"), alt.Tooltip("nama_bulan:N", title="Akhir bulan"),
                  alt.Tooltip("jp_per_pns:Q", title="JP per PNS", format=",.1f")])
-    return localized(chart.properties(height=260))
+    return chart.properties(height=260)
 
 
 def _month_label_expr() -> str:
@@ -283,7 +309,7 @@ def _month_label_expr() -> str:
 
 @spec
 def coverage_bars(data: pd.DataFrame, category: str, title: str, benchmark: float | None = None,
-                  benchmark_label: str = "Nasional", sort: bool = True) -> alt.LayerChart:
+                  benchmark_label: str = "Nasional", sort: bool = True) -> Layers:
     """Horizontal bars of PNS coverage per category, optionally with a benchmark rule."""
     df = data.copy()
     bars = alt.Chart(df).mark_bar(color=BIRU).encode(
@@ -299,8 +325,8 @@ def coverage_bars(data: pd.DataFrame, category: str, title: str, benchmark: floa
     if benchmark is not None:
         rule_df = pd.DataFrame({"x": [benchmark], "teks": [f"{benchmark_label} {benchmark:.0%}".replace(".", ",")]})
         layers.append(alt.Chart(rule_df).mark_rule(strokeDash=[5, 4], color=JINGGA, size=2).encode(
-            x="x:Q", tooltip=alt.Tooltip("teks:N", title="Pembanding")))
-    return localized(alt.layer(*layers).properties(height=alt.Step(24)))
+            x=alt.X("x:Q"), tooltip=alt.Tooltip("teks:N", title="Pembanding")))
+    return Layers(*layers, height=alt.Step(24))
 
 
 @spec
@@ -315,7 +341,7 @@ def delivery_bars(data: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("jenis:N", title="Jenis"), alt.Tooltip("jalur:N", title="Jalur"),
                  alt.Tooltip("jp:Q", title="JP", format=",.0f"),
                  alt.Tooltip("peserta:Q", title="Peserta", format=",d")])
-    return localized(chart.properties(height=alt.Step(22)))
+    return chart.properties(height=alt.Step(22))
 
 
 @spec
@@ -326,7 +352,7 @@ def share_bars(data: pd.DataFrame, category: str, value: str, title: str) -> alt
         x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=".1%")])
     text = bars.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=".1%"))
-    return localized(alt.layer(bars, text).properties(height=alt.Step(30)))
+    return Layers(bars, text, height=alt.Step(30))
 
 
 # --- satisfaction (IKM) ------------------------------------------------------------------------
@@ -339,29 +365,29 @@ IKM_BANDS = pd.DataFrame({
 
 
 @spec
-def ikm_trend(data: pd.DataFrame, low: float | None = None) -> alt.LayerChart:
+def ikm_trend(data: pd.DataFrame, low: float | None = None) -> Layers:
     """Pooled IKM per period (column `periode`, in order) over the A-D bands."""
     bottom = min(60.0, float(data["ikm"].min()) - 3) if low is None and not data.empty else (low or 60.0)
     bands = IKM_BANDS.assign(dari=IKM_BANDS["dari"].clip(lower=bottom))
     bands = bands[bands["sampai"] > bottom]
     order = list(data["periode"])
     band_layer = alt.Chart(bands).mark_rect(opacity=0.8).encode(
-        y=alt.Y("dari:Q", scale=alt.Scale(domain=[bottom, 100]), title="IKM"), y2="sampai:Q",
+        y=alt.Y("dari:Q", scale=alt.Scale(domain=[bottom, 100]), title="IKM"), y2=alt.Y2("sampai:Q"),
         color=alt.Color("warna:N", scale=None),
         tooltip=[alt.Tooltip("mutu:N", title="Mutu"), alt.Tooltip("kinerja:N", title="Kinerja")])
     band_text = alt.Chart(bands).mark_text(align="right", dx=-4, fontWeight="bold", color="#555555").encode(
-        y=alt.Y("tengah:Q"), x=alt.value(0), text="mutu:N").transform_calculate(
+        y=alt.Y("tengah:Q"), x=alt.XValue(0), text=alt.Text("mutu:N")).transform_calculate(
         tengah="(datum.dari + datum.sampai) / 2")
     line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=60), color=BIRU, strokeWidth=3).encode(
         x=alt.X("periode:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("ikm:Q", scale=alt.Scale(domain=[bottom, 100])),
         tooltip=[alt.Tooltip("periode:N", title="Periode"), alt.Tooltip("ikm:Q", title="IKM", format=",.2f"),
                  alt.Tooltip("responden:Q", title="Responden", format=",d")])
-    return localized(alt.layer(band_layer, band_text, line).properties(height=280))
+    return Layers(band_layer, band_text, line, height=280)
 
 
 @spec
-def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
+def unsur_bars(data: pd.DataFrame) -> Layers:
     """NRR per element on the 1..4 scale; the weakest element in orange."""
     df = data.copy()
     weakest = df["nrr"].min()
@@ -371,17 +397,17 @@ def unsur_bars(data: pd.DataFrame) -> alt.LayerChart:
     bars = alt.Chart(df).mark_bar().encode(
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
         x=alt.X("nrr:Q", scale=alt.Scale(domain=[1, 4]), title="Nilai rata-rata (1–4)"),
-        x2=alt.datum(1),  # the scale starts at 1, the lowest answer
+        x2=alt.X2Datum(1),  # the scale starts at 1, the lowest answer
         color=_when("Color", "datum.terlemah", JINGGA, BIRU),
         tooltip=[alt.Tooltip("label:N", title="Unsur"), alt.Tooltip("nrr:Q", title="NRR", format=",.2f"),
                  alt.Tooltip("konversi:Q", title="Nilai konversi (×25)", format=",.2f"),
                  alt.Tooltip("responden:Q", title="Menjawab", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("nrr:Q", format=",.2f"))
-    return localized(alt.layer(bars, text).properties(height=alt.Step(26)))
+    return Layers(bars, text, height=alt.Step(26))
 
 
 @spec
-def unsur_heatmap(data: pd.DataFrame) -> alt.LayerChart:
+def unsur_heatmap(data: pd.DataFrame) -> Layers:
     """NRR per service type (rows) and element (columns)."""
     base = alt.Chart(data).encode(
         x=alt.X("unsur:N", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
@@ -393,24 +419,24 @@ def unsur_heatmap(data: pd.DataFrame) -> alt.LayerChart:
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("nrr:Q", format=",.2f"),
         color=_when("Color", "datum.nrr > 3.2", "black", "white"))
-    return localized(alt.layer(cells, text).properties(height=alt.Step(28)))
+    return Layers(cells, text, height=alt.Step(28))
 
 
 @spec
-def count_bars(data: pd.DataFrame, category: str, title: str) -> alt.LayerChart:
+def count_bars(data: pd.DataFrame, category: str, title: str) -> Layers:
     """Counts per category, value printed."""
     bars = alt.Chart(data).mark_bar(color=BIRU).encode(
         y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
         x=alt.X("jumlah:Q", title=title, axis=alt.Axis(format=",d")),
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("jumlah:Q", title=title, format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("jumlah:Q", format=",d"))
-    return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
+    return Layers(bars, text, height=alt.Step(24))
 
 
 # --- competency gaps ---------------------------------------------------------------------------
 
 @spec
-def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | None = None) -> alt.LayerChart:
+def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | None = None) -> Layers:
     """Average gap per cell on a diverging scale centred on zero (blue above the standard,
     orange below); hovering shows how many were assessed."""
     limit = max(0.5, float(data["rata_gap"].abs().max() or 0.5))
@@ -427,11 +453,11 @@ def gap_heatmap(data: pd.DataFrame, row: str, column: str, column_title: str | N
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("rata_gap:Q", format="+.2f"),
         color=_when("Color", f"abs(datum.rata_gap) > {limit * 0.6}", "white", "black"))
-    return localized(alt.layer(cells, text).properties(height=alt.Step(24)))
+    return Layers(cells, text, height=alt.Step(24))
 
 
 @spec
-def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
+def gap_bars(data: pd.DataFrame, category: str) -> Layers:
     """Average gap per category: below zero (below the standard) in orange."""
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{category}:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
@@ -440,14 +466,14 @@ def gap_bars(data: pd.DataFrame, category: str) -> alt.LayerChart:
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("rata_gap:Q", title="Rata-rata gap", format="+,.2f"),
                  alt.Tooltip("dinilai:Q", title="Dinilai", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text("rata_gap:Q", format="+.2f"))
-    return localized(alt.layer(bars, text).properties(height=alt.Step(24)))
+    return Layers(bars, text, height=alt.Step(24))
 
 
 # --- comparison ---------------------------------------------------------------------------------
 
 @spec
 def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str,
-                   benchmark: float | None = None, benchmark_label: str = "Nasional") -> alt.LayerChart:
+                   benchmark: float | None = None, benchmark_label: str = "Nasional") -> Layers:
     """Horizontal bars of any indicator, best first, with a benchmark rule."""
     bars = alt.Chart(data).mark_bar(color=BIRU).encode(
         y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
@@ -457,8 +483,8 @@ def indicator_bars(data: pd.DataFrame, category: str, value: str, title: str, va
     layers = [bars, text]
     if benchmark is not None:
         layers.append(alt.Chart(pd.DataFrame({"x": [benchmark], "teks": [benchmark_label]})).mark_rule(
-            strokeDash=[5, 4], color=JINGGA, size=2).encode(x="x:Q", tooltip=alt.Tooltip("teks:N", title="Pembanding")))
-    return localized(alt.layer(*layers).properties(height=alt.Step(24)))
+            strokeDash=[5, 4], color=JINGGA, size=2).encode(x=alt.X("x:Q"), tooltip=alt.Tooltip("teks:N", title="Pembanding")))
+    return Layers(*layers, height=alt.Step(24))
 
 
 @spec
@@ -480,14 +506,14 @@ def trend_multiples(long: pd.DataFrame, titles: dict[str, str], shares: tuple = 
         tooltip=[alt.Tooltip("nama:N", title="Nama"), alt.Tooltip("tahun:O", title="Tahun"),
                  alt.Tooltip("nilai:Q", title="Nilai", format=",.2f")],
     ).properties(width=250, height=150).facet(facet=alt.Facet("indikator:N", title=None), columns=3)
-    return localized(chart.resolve_scale(y="independent"))
+    return chart.resolve_scale(y="independent")
 
 
 # --- impact ---------------------------------------------------------------------------------------
 
 @spec
 def scatter_fit(data: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
-                slope: float | None = None, intercept: float | None = None) -> alt.LayerChart:
+                slope: float | None = None, intercept: float | None = None) -> Layers:
     """One point per entity (hover names it) and, when given, the fitted line."""
     points = alt.Chart(data).mark_circle(size=70, opacity=0.7, color=BIRU).encode(
         x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False)),
@@ -498,12 +524,12 @@ def scatter_fit(data: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
     if slope is not None:
         lo, hi = float(data[x].min()), float(data[x].max())
         line = pd.DataFrame({x: [lo, hi], y: [intercept + slope * lo, intercept + slope * hi]})
-        layers.append(alt.Chart(line).mark_line(color=JINGGA, strokeWidth=3).encode(x=f"{x}:Q", y=f"{y}:Q"))
-    return localized(alt.layer(*layers).properties(height=340))
+        layers.append(alt.Chart(line).mark_line(color=JINGGA, strokeWidth=3).encode(x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q")))
+    return Layers(*layers, height=340)
 
 
 @spec
-def group_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str) -> alt.LayerChart:
+def group_bars(data: pd.DataFrame, category: str, value: str, title: str, value_format: str) -> Layers:
     """A value per group (e.g. the average IKM change), negative values in orange."""
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=None, sort=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
@@ -512,4 +538,4 @@ def group_bars(data: pd.DataFrame, category: str, value: str, title: str, value_
         tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip(f"{value}:Q", title=title, format=value_format),
                  alt.Tooltip("jumlah:Q", title="Jumlah", format=",d")])
     text = bars.mark_text(align="left", dx=3, color="#333333").encode(text=alt.Text(f"{value}:Q", format=value_format))
-    return localized(alt.layer(bars, text).properties(height=alt.Step(34)))
+    return Layers(bars, text, height=alt.Step(34))
