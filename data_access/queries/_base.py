@@ -45,8 +45,12 @@ CACHED: list = []  # every cached dataset: tests count their misses (tests/test_
 def _size(value) -> int:
     """About how many bytes an answer holds: frames by their columns (strings counted), the
     containers the datasets return by their items."""
-    if isinstance(value, (pd.DataFrame, pd.Series)):
-        return int(np.sum(value.memory_usage(index=True, deep=True)))
+    if isinstance(value, pd.Series):
+        value = value.to_frame()
+    if isinstance(value, pd.DataFrame):  # column by column: memory_usage(deep=True) costs twice as much
+        return value.index.memory_usage(deep=True) + sum(
+            sum(map(sys.getsizeof, column.array)) if column.dtype == object else column.array.nbytes
+            for _, column in value.items())
     if isinstance(value, (list, tuple)):
         return 64 + sum(map(_size, value))
     if isinstance(value, dict):
