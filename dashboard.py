@@ -11,6 +11,10 @@ from data_access import config, db, log, mart, queries
 from ui import frame, pengguna
 
 st.set_page_config(page_title="Dasbor Pembinaan ASN", page_icon=":material/groups:", layout="wide")
+# Streamlit fades every element while a rerun runs and back when it ends: the browser repaints the
+# whole page twice per rerun. Faded only after a second, a quick rerun costs the browser a quarter
+# less (bench/peramban.py); a slow one still shows that the page is being updated.
+st.html("<style>[data-stale=true]{transition:opacity .3s ease-in 1s !important}</style>")
 log.setup()  # the dashboard's log lines (sign-ins, audit of person-level downloads) on stderr
 
 try:
