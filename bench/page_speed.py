@@ -39,7 +39,8 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 PAGES = ["ringkasan", "pelatihan", "kompetensi", "kepuasan", "perbandingan", "dampak", "unduh", "tentang_data"]
 TARGETS = {"warm_p50": 0.150, "warm_p95": 0.300, "new_p50": 0.500, "cold_p50": 1.0, "concurrent_p95": 0.300,
-           "ratio": 50, "rss_mb": 1024}  # issue 11
+           "ratio": 50, "rss_mb": 1024,  # issue 11
+           "first_p95": 0.300}  # issue 26: a filter value nobody has looked at since the refresh
 NATIONAL = 4_000_000  # employees: the scale the targets are set for
 
 # The page's main question straight from the source tables (SQLite): what a BI tool would ask.
@@ -278,7 +279,7 @@ def table(m: dict) -> str:
         ratio = m["raw"][page] / m["ours"][page]
         ok &= (pct(r["warm"], .5) <= TARGETS["warm_p50"] and pct(r["warm"], .95) <= TARGETS["warm_p95"]
                and pct(r["new"], .5) <= TARGETS["new_p50"] and pct(r["cold"], .5) <= TARGETS["cold_p50"]
-               and not (national and ratio < TARGETS["ratio"]))
+               and pct(r["first"], .95) <= TARGETS["first_p95"] and not (national and ratio < TARGETS["ratio"]))
         raw = f"{m['raw'][page]:.1f}".replace(".", ",")
         lines.append(f"| {page} | {both(r['cold'])} ms | {both(r['new'])} ms | {both(r['warm'])} ms "
                      f"| {both(r['first'])} ms | {raw} s / {ms(m['ours'][page])} ms "
@@ -289,7 +290,7 @@ def table(m: dict) -> str:
               f"- {m['sessions']} sesi bersamaan, masing-masing di prosesnya sendiri ({len(concurrent['warm'])} rerun): warm p95 "
               f"**{ms(pct(concurrent['warm'], .95))} ms**; tampilan pertama p95 {ms(pct(concurrent['first'], .95))} ms",
               f"- memori proses (RSS) setelah semua halaman dan filter: **{m['rss_mb']:.0f} MB**",
-              "- target: warm p50 ≤ 150 ms dan p95 ≤ 300 ms; sesi baru ≤ 500 ms; cold ≤ 1 s; 8 sesi warm p95 "
+              "- target: warm p50 ≤ 150 ms dan p95 ≤ 300 ms; tampilan pertama p95 ≤ 300 ms; sesi baru ≤ 500 ms; cold ≤ 1 s; 8 sesi warm p95 "
               "≤ 300 ms; ≥ 50× lebih cepat dari sumber mentah" + ("" if national else " (dinilai pada skala "
               "nasional saja)") + "; memori ≤ 1024 MB",
               f"- semua target {'terpenuhi' if ok else 'BELUM terpenuhi'}"]
