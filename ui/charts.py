@@ -39,10 +39,11 @@ TIME_LOCALE = {
 
 # --- rendering: specs built once per data, without schema validation ---------------------------
 #
-# Building an Altair chart and validating its spec costs 40 to 70 ms per chart, the largest
-# part of a page's rerun. Every public builder below is wrapped: it returns the finished
-# Vega-Lite spec (data inline), cached on its arguments, and `show` renders it. The tests
-# set VALIDATE, so every spec any test builds (pages included) is checked against the schema.
+# Building a chart costs 4 to 11 ms once its encodings are channel classes (a string or dict
+# makes Altair search its whole schema for the class, ~9 ms each) and its layers are put together
+# as dicts (`Layers`). Every public builder below is wrapped: it returns the finished Vega-Lite
+# spec (datasets by name), cached on its arguments, and `show` renders it. The tests set
+# VALIDATE, so every spec any test builds (pages included) is checked against the schema.
 #
 # The cache is this process's own, keyed on the arguments' content (`_fingerprint`): st.cache_data
 # hashes a data frame row by row (1,5 ms for a 38-row frame; its pickle below takes 0,1 ms) and copies
