@@ -35,8 +35,6 @@ TIME_LOCALE = {
 }
 
 
-
-
 # --- rendering: specs built once per data, without schema validation ---------------------------
 #
 # Building a chart costs 4 to 11 ms once its encodings are channel classes (a string or dict
@@ -283,7 +281,7 @@ def _target_rule(x: float, text: str) -> tuple[alt.Chart, alt.Chart]:
 
 
 @spec
-def jp_progress(data: pd.DataFrame, year: int, target: float) -> Layers:
+def jp_progress(data: pd.DataFrame, year: int, target: float) -> alt.Chart:
     """Cumulative JP per PNS by month: the selected year, the year before, and the straight
     path to the target."""
     df = data.assign(seri=data["tahun"].astype(str))
