@@ -115,6 +115,25 @@ def test_a_small_group_and_its_complement_are_hidden(crafted):
 def test_which_parts_are_hidden_does_not_depend_on_the_codes_asked_for(crafted):
     one = _figures(crafted, EKSEKUTIF, ("pns",), level="unit", codes=("UJI.2",))
     assert len(one) == 1 and one["pns"].isna().all()  # hidden as in the full list, though 15 PNS
+    _, path, version = crafted
+    region = queries.figures(Selection(path, version, EKSEKUTIF, Filters(tahun=2025)), ("pns",),
+                             level="kabkota", codes=("9801",), withhold=False)
+    assert region["kode"].tolist() == ["9801"] and region["pns"].isna().all()  # 27 PNS, 9802 gives it away
+
+
+def test_a_subset_of_kabkota_gets_the_cells_of_the_whole_level(crafted):
+    """Asked for some kab/kota of each province (only their provinces are read), every figure
+    equals the whole level's, hidden or shown, for each year."""
+    _, path, version = crafted
+    keys = ("asn", "cakupan", "jp_per_pns", "memenuhi_standar", "ikm", "responden")
+    sel = Selection(path, version, EKSEKUTIF, Filters(tahun=2025))
+    whole = queries.figures(sel, keys, level="kabkota", years="all")
+    assert whole["asn"].isna().any() and whole["asn"].notna().any()  # something hidden, something shown
+    codes = tuple(whole["kode"].drop_duplicates().sort_values().iloc[::3])
+    some = queries.figures(sel, keys, level="kabkota", years="all", codes=codes)
+    expected = whole[whole["kode"].isin(codes)].reset_index(drop=True)
+    assert set(some["kode"]) == set(codes) and len({c[:2] for c in codes}) > 1
+    pd.testing.assert_frame_equal(some, expected, check_exact=False)
 
 
 def test_no_cell_below_the_minimum_anywhere_in_the_demo(crafted):

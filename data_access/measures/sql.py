@@ -78,10 +78,17 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
     if codes is not None and lv.column:
         marks, bound = bind_list("kode_", codes)
         params.update(bound)
-        # Protected, the whole level is read and the codes picked at the end: which parts are
-        # hidden must not depend on which of them are asked for.
+        # Protected, the codes are picked at the end: which parts are hidden must not depend on
+        # which of them are asked for. A kab/kota's parts are those of its province (`_PARENTS`),
+        # so only the provinces of the codes are read; elsewhere the whole level.
         chosen = f" WHERE kode IN ({marks})" if codes else " WHERE FALSE"
-        code_clause = "" if protect else f" AND {lv.column} IN ({marks})" if codes else " AND FALSE"
+        code_clause = f" AND {lv.column} IN ({marks})" if codes else " AND FALSE"
+        if protect and codes and level == "kabkota":
+            marks, bound = bind_list("induk_", sorted({str(c)[:2] for c in codes}))
+            params.update(bound)
+            code_clause = f" AND kode_provinsi IN ({marks})"
+        elif protect:
+            code_clause = ""
 
     # Small-cell protection decides per population, not per measure: the figures of one fact that
     # describe the same persons (all those over a cell's PNS) share one count and one decision.
@@ -174,7 +181,8 @@ def _protected(body: str, measures: list[Measure], persons: dict[str, str], mini
     hidden, the one with the fewest persons among the rest that have any (then the lowest code)
     is hidden as well, in `PASSES` rounds. `persons` names each measure's count of persons
     (measures sharing one share the decision); a derived figure is hidden with either of its
-    parts. `figures_sql` reads the whole level, so the choice does not depend on the codes asked for."""
+    parts. `figures_sql` reads every entity that shares a set of parts with one asked for (the
+    whole level, or a kab/kota's province), so the choice does not depend on the codes asked for."""
     parents = _PARENTS.get(level)
     induk = [c for c in ("induk_1", "induk_2") if parents and c in parents]
     sets = ([["tahun", *group, c] for c in induk] or [["tahun", *group]]) if level != "nasional" else []
