@@ -82,13 +82,12 @@ def figures_sql(keys, filters: Filters, scope: Scope = ALL, *, level: str = "nas
         # which of them are asked for. A kab/kota's parts are those of its province (`_PARENTS`),
         # so only the provinces of the codes are read; elsewhere the whole level.
         chosen = f" WHERE kode IN ({marks})" if codes else " WHERE FALSE"
-        code_clause = f" AND {lv.column} IN ({marks})" if codes else " AND FALSE"
-        if protect and codes and level == "kabkota":
-            marks, bound = bind_list("induk_", sorted({str(c)[:2] for c in codes}))
+        if not protect:
+            code_clause = f" AND {lv.column} IN ({marks})" if codes else " AND FALSE"
+        elif codes and level == "kabkota":
+            provinces, bound = bind_list("induk_", sorted({str(c)[:2] for c in codes}))
             params.update(bound)
-            code_clause = f" AND kode_provinsi IN ({marks})"
-        elif protect:
-            code_clause = ""
+            code_clause = f" AND kode_provinsi IN ({provinces})"
 
     # Small-cell protection decides per population, not per measure: the figures of one fact that
     # describe the same persons (all those over a cell's PNS) share one count and one decision.
